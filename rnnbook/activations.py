@@ -1,0 +1,115 @@
+"""Activation functions, written to be safe for large inputs, and their derivatives.
+
+The lecture's units use the logistic sigmoid
+
+.. math::
+
+    \\sigma(a) = \\frac{1}{1 + e^{-a}}, \\qquad \\sigma'(a) = \\sigma(a)\\,(1 - \\sigma(a)).
+
+A naive ``1 / (1 + np.exp(-a))`` overflows (with a warning) for ``a < -709``;
+:func:`scipy.special.expit` evaluates the same function without overflow, and
+is exact at the extremes: ``sigmoid(1000) == 1.0`` and ``sigmoid(-1000) == 0.0``.
+
+Derivatives are written in terms of the unit's *output* ``y = g(a)``, which is
+what backpropagation has at hand: ``sigmoid -> y (1 - y)``, ``tanh -> 1 - y**2``.
+
+Introduced in chapter 1, *State-space models*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import special
+
+
+def sigmoid(a):
+    """Logistic sigmoid :math:`\\sigma(a) = 1 / (1 + e^{-a})`, overflow-safe.
+
+    Parameters
+    ----------
+    a : array_like
+        Activations of any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Values in ``[0, 1]``, same shape as ``a``, float64.
+    """
+    return special.expit(np.asarray(a, dtype=np.float64))
+
+
+def tanh(a):
+    """Hyperbolic tangent, values in ``[-1, 1]``."""
+    return np.tanh(np.asarray(a, dtype=np.float64))
+
+
+def identity(a):
+    """The identity (linear units)."""
+    return np.asarray(a, dtype=np.float64)
+
+
+def softmax(a, axis: int = -1):
+    """Softmax along ``axis``: :math:`e^{a_i} / \\sum_j e^{a_j}`, overflow-safe.
+
+    Subtracts the maximum before exponentiating (via :func:`scipy.special.softmax`),
+    so ``softmax([1000, 0])`` is ``[1, 0]`` rather than NaN.
+    """
+    return special.softmax(np.asarray(a, dtype=np.float64), axis=axis)
+
+
+def log_softmax(a, axis: int = -1):
+    """Logarithm of :func:`softmax`, computed without forming the softmax."""
+    return special.log_softmax(np.asarray(a, dtype=np.float64), axis=axis)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An elementwise activation function together with its derivative.
+
+    Attributes
+    ----------
+    name : str
+        ``"sigmoid"``, ``"tanh"`` or ``"identity"``.
+    function : callable
+        ``g(a)``, elementwise.
+    derivative_from_output : callable
+        ``g'(a)`` expressed through ``y = g(a)``.
+    output_range : tuple of float
+        The closed interval that contains every output.
+    """
+
+    name: str
+    function: Callable[[np.ndarray], np.ndarray]
+    derivative_from_output: Callable[[np.ndarray], np.ndarray]
+    output_range: tuple[float, float]
+
+    def __call__(self, a):
+        return self.function(a)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", sigmoid, lambda y: y * (1.0 - y), (0.0, 1.0)),
+    "tanh": Activation("tanh", tanh, lambda y: 1.0 - y * y, (-1.0, 1.0)),
+    "identity": Activation("identity", identity, np.ones_like, (-np.inf, np.inf)),
+}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Look up an activation by name (``"sigmoid"``, ``"tanh"``, ``"identity"``).
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown.
+    """
+    if isinstance(name, Activation):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"activation must be one of {sorted(ACTIVATIONS)}; got {name!r}"
+        ) from None

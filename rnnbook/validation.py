@@ -1,0 +1,154 @@
+"""Argument checks and seed handling shared by every module.
+
+Every public function of :mod:`rnnbook` checks its arguments with these helpers,
+so that bad input fails early with an error that names the argument and says
+what was expected. Nothing is silently clipped, reshaped or dropped.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+SeedLike = int | np.random.Generator | None
+
+
+def as_generator(seed: SeedLike) -> np.random.Generator:
+    """Turn a seed into a :class:`numpy.random.Generator`.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        A non-negative integer gives a new generator seeded with it (the same
+        integer gives bit-identical draws); a generator is used as it is, so
+        that successive calls draw fresh numbers from one stream; ``None``
+        draws fresh entropy from the operating system (not reproducible).
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is of any other type (a float, a string, a bool, or the
+        legacy :class:`numpy.random.RandomState`).
+    ValueError
+        If ``seed`` is a negative integer.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            "seed must be an int, a numpy.random.Generator or None; "
+            f"got {type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+def check_positive_int(name: str, value) -> int:
+    """Return ``value`` as an ``int`` after checking that it is a positive integer.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (bools and floats are refused, even 3.0).
+    ValueError
+        If ``value`` is zero or negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer; got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer; got {value}")
+    return int(value)
+
+
+def check_finite_float(name: str, value) -> float:
+    """Return ``value`` as a ``float`` after checking that it is a finite real number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    return value
+
+
+def as_float_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None,
+                   shape: tuple[int | None, ...] | None = None) -> np.ndarray:
+    """Convert ``value`` to a finite float64 array and check its shape.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in error messages.
+    value : array_like
+        Real numbers. Complex, string and object arrays are refused.
+    ndim : int or tuple of int, optional
+        The allowed numbers of dimensions.
+    shape : tuple of (int or None), optional
+        The expected shape; ``None`` entries match any length. Implies ``ndim``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array (a copy only when a conversion was needed).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not numeric.
+    ValueError
+        If it has the wrong number of dimensions or shape, or contains NaN or inf.
+    """
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged nested lists, for example
+        raise ValueError(f"{name} must be a rectangular numeric array: {exc}") from exc
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
+                                 or np.issubdtype(arr.dtype, np.floating)):
+        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
+    arr = arr.astype(np.float64, copy=False)
+    if shape is not None:
+        ndim = len(shape)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(str(n) for n in allowed)
+            raise ValueError(f"{name} must have {want} dimensions; got shape {arr.shape}")
+    if shape is not None:
+        if any(want is not None and got != want for got, want in zip(arr.shape, shape)):
+            pretty = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {pretty}; got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def as_symbols(name: str, value, n_symbols: int) -> np.ndarray:
+    """Check a symbolic sequence: a 1-D array of integers in ``0 .. n_symbols - 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The symbols as an int64 array of shape ``(T,)``.
+    """
+    n_symbols = check_positive_int("n_symbols", n_symbols)
+    arr = np.asarray(value)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of symbol indices; got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer symbol indices; got dtype {arr.dtype}")
+    arr = arr.astype(np.int64, copy=False)
+    bad = (arr < 0) | (arr >= n_symbols)
+    if np.any(bad):
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} has symbol {arr[first]} at position {first}, outside the alphabet "
+            f"of {n_symbols} symbols (0 .. {n_symbols - 1})"
+        )
+    return arr
