@@ -4,14 +4,15 @@ The files live in ``rnnbook/data/`` (see its ``PROVENANCE.md`` for sources and
 licences) and are read with :mod:`importlib.resources`, so the loaders work
 from an installed package, offline, on Binder and in CI alike.
 
-===================== ======================================== ==========================
-loader                returns                                  shape, dtype
-===================== ======================================== ==========================
-:func:`load_laser`    laser intensity                          ``(10093,)``, int64
-:func:`load_sunspots` :class:`Sunspots` (year, month, sunspots) ``(3126,)`` each; int64, int64, float64
-:func:`load_lambda_phage` :class:`SymbolicSequence` over "ACGT" ``(48502,)``, int64
-:func:`load_shakespeare`  :class:`SymbolicSequence` over 65 characters ``(1115394,)``, int64
-===================== ======================================== ==========================
+* :func:`load_laser`: laser intensities, ``(10093,)`` int64;
+* :func:`load_sunspots`: :class:`Sunspots` with ``year``, ``month`` (int64)
+  and ``sunspots`` (float64), each ``(3126,)``;
+* :func:`load_lambda_phage`: :class:`SymbolicSequence` over ``"ACGT"``,
+  ``(48502,)`` int64;
+* :func:`load_shakespeare`: :class:`SymbolicSequence` over 65 characters,
+  ``(1115394,)`` int64.
+
+Introduced in chapter 1, *State-space models*; used from chapter 6 on.
 """
 
 from __future__ import annotations

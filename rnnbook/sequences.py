@@ -42,7 +42,7 @@ def random_symbols(length: int, n_symbols: int, *, probabilities=None,
     length, n_symbols : int
         Positive sizes.
     probabilities : array_like, shape ``(n_symbols,)``, optional
-        Symbol probabilities (non-negative, summing to 1); uniform by default.
+        Symbol probabilities (non-negative, summing to 1 within 1e-8); uniform by default.
     seed : int, numpy.random.Generator or None
 
     Returns
@@ -53,7 +53,7 @@ def random_symbols(length: int, n_symbols: int, *, probabilities=None,
     n_symbols = check_positive_int("n_symbols", n_symbols)
     if probabilities is not None:
         probabilities = as_float_array("probabilities", probabilities, shape=(n_symbols,))
-        if np.any(probabilities < 0) or not np.isclose(probabilities.sum(), 1.0):
+        if np.any(probabilities < 0) or abs(probabilities.sum() - 1.0) > 1e-8:
             raise ValueError("probabilities must be non-negative and sum to 1; "
                              f"got {probabilities} (sum {probabilities.sum()})")
     rng = as_generator(seed)

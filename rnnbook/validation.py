@@ -143,12 +143,11 @@ def as_symbols(name: str, value, n_symbols: int) -> np.ndarray:
         raise ValueError(f"{name} must be a 1-D array of symbol indices; got shape {arr.shape}")
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f"{name} must hold integer symbol indices; got dtype {arr.dtype}")
-    arr = arr.astype(np.int64, copy=False)
-    bad = (arr < 0) | (arr >= n_symbols)
+    bad = (arr < 0) | (arr >= n_symbols)  # before any cast, so no value wraps round
     if np.any(bad):
         first = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"{name} has symbol {arr[first]} at position {first}, outside the alphabet "
             f"of {n_symbols} symbols (0 .. {n_symbols - 1})"
         )
-    return arr
+    return arr.astype(np.int64, copy=False)

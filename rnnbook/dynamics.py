@@ -1,0 +1,217 @@
+"""The dynamics of a state map: long-run behaviour, Jacobians and contraction.
+
+For a fixed input ``u`` the state transition ``x -> f(u, x)`` is a map of the
+state space into itself, and everything a recurrent network can do with its
+memory depends on how that map behaves when it is iterated: its states may
+settle on a fixed point, be pulled towards one of several attractors, or
+oscillate.
+
+For the lecture's network ``f(u, x) = g(W_ri u + W_rc x + t_r)`` the Jacobian is
+
+.. math::
+
+    \\frac{\\partial f}{\\partial x} = \\operatorname{diag}\\big(g'(a)\\big)\\, W^{RC},
+    \\qquad a = W^{RI} u + W^{RC} x + T^R,
+
+and because ``0 < sigmoid' <= 1/4`` the map is a contraction (in the Euclidean
+norm) whenever the largest singular value of ``W_rc`` is below 4: two different
+initial states driven by the same inputs then approach each other
+geometrically, and the network forgets where it started.
+
+Introduced in chapter 1, *State-space models*; chapters 3 and 4 build on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnbook.core import StateSpaceModel
+from rnnbook.rnn import RNN
+from rnnbook.validation import (
+    SeedLike,
+    as_float_array,
+    as_generator,
+    check_positive_int,
+)
+
+#: The largest slope of each activation, the factor in the contraction bound.
+MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "identity": 1.0}
+
+
+def _constant_input(model: StateSpaceModel, u_t, n_steps: int, batch: tuple[int, ...]):
+    u_t = as_float_array("u_t", u_t, shape=(model.n_inputs,))
+    return np.broadcast_to(u_t, batch + (n_steps, model.n_inputs))
+
+
+def asymptotic_states(model: StateSpaceModel, u_t, x0, *, n_transient: int = 500,
+                      n_keep: int = 64) -> np.ndarray:
+    """Iterate the state map under a constant input and keep the states after a transient.
+
+    Parameters
+    ----------
+    model : StateSpaceModel
+    u_t : array_like, shape ``(n_inputs,)``
+        The input held constant at every step.
+    x0 : array_like, shape ``(n_states,)`` or ``(B, n_states)``
+        Initial state(s); a batch iterates several initial states at once.
+    n_transient : int
+        Steps discarded first (must be positive).
+    n_keep : int
+        Steps kept afterwards.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_keep, n_states)`` or ``(B, n_keep, n_states)``
+        The states ``x(n_transient + 1) .. x(n_transient + n_keep)``.
+    """
+    n_transient = check_positive_int("n_transient", n_transient)
+    n_keep = check_positive_int("n_keep", n_keep)
+    x0 = as_float_array("x0", x0, ndim=(1, 2))
+    batch = x0.shape[:-1]
+    u = _constant_input(model, u_t, n_transient + n_keep, batch)
+    states = model.run(u, x0).states
+    return states[..., n_transient:, :]
+
+
+def classify_orbit(states, *, atol: float = 1e-6, max_period: int = 16) -> str | int:
+    """Name the long-run behaviour of an orbit of states.
+
+    Parameters
+    ----------
+    states : array_like, shape ``(n_keep, n_states)``
+        States after a transient, as from :func:`asymptotic_states`.
+    atol : float
+        Two states closer than this (max-norm) count as equal.
+    max_period : int
+        The longest period looked for.
+
+    Returns
+    -------
+    int or str
+        The smallest period ``p`` (1 for a fixed point) such that the orbit
+        repeats every ``p`` steps, or ``"aperiodic"`` if none up to
+        ``max_period`` fits (quasi-periodic or chaotic motion, or a transient
+        that was too short).
+    """
+    states = as_float_array("states", states, ndim=2)
+    max_period = check_positive_int("max_period", max_period)
+    if states.shape[0] <= max_period:
+        raise ValueError(f"states must hold more than max_period={max_period} steps; "
+                         f"got {states.shape[0]}")
+    for period in range(1, max_period + 1):
+        if np.max(np.abs(states[period:] - states[:-period])) <= atol:
+            return period
+    return "aperiodic"
+
+
+def state_jacobian(model: RNN, u_t, x_prev) -> np.ndarray:
+    """Jacobian ``d x(t) / d x(t-1)`` of the lecture's network at one point.
+
+    .. math::
+
+        J = \\operatorname{diag}\\big(g'(a)\\big) W^{RC}, \\qquad
+        a = W^{RI} u(t) + W^{RC} x(t-1) + T^R
+
+    Parameters
+    ----------
+    model : RNN
+    u_t : array_like, shape ``(n_inputs,)``
+    x_prev : array_like, shape ``(n_hidden,)``
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_hidden, n_hidden)``
+    """
+    if not isinstance(model, RNN):
+        raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
+    x_t = model.step(u_t, as_float_array("x_prev", x_prev, shape=(model.n_hidden,)))
+    slope = model.hidden_activation.derivative_from_output(x_t)
+    return slope[:, None] * model.W_rc
+
+
+def contraction_bound(model: RNN) -> float:
+    """An upper bound on how much one step of the state map can stretch distances.
+
+    ``max g' * ||W_rc||_2`` (``||.||_2`` the largest singular value): for any
+    input and any two states, ``||f(u, x) - f(u, x')|| <= bound * ||x - x'||``.
+    Below 1 the map is a contraction.
+    """
+    if not isinstance(model, RNN):
+        raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
+    return MAX_SLOPE[model.hidden_activation.name] * float(np.linalg.norm(model.W_rc, 2))
+
+
+def stretch_ratios(model: StateSpaceModel, n_pairs: int = 1000, *, low: float = 0.0,
+                   high: float = 1.0, seed: SeedLike = None) -> np.ndarray:
+    """Measure ``||f(u, x) - f(u, x')|| / ||x - x'||`` on random inputs and state pairs.
+
+    States are drawn uniformly from the box ``[low, high]^n_states`` (the sigmoid
+    network's state space is ``[0, 1]^n``), inputs as random one-hot vectors.
+    All pairs go through the model in one batched :meth:`~StateSpaceModel.step`.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_pairs,)``
+        One ratio per pair; for an :class:`RNN` none exceeds :func:`contraction_bound`.
+    """
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    rng = as_generator(seed)
+    x_a = rng.uniform(low, high, size=(n_pairs, model.n_states))
+    x_b = rng.uniform(low, high, size=(n_pairs, model.n_states))
+    u = np.eye(model.n_inputs)[rng.integers(model.n_inputs, size=n_pairs)]
+    moved = np.linalg.norm(model.step(u, x_a) - model.step(u, x_b), axis=1)
+    return moved / np.linalg.norm(x_a - x_b, axis=1)
+
+
+def forgetting_curve(model: StateSpaceModel, u, x0_a, x0_b) -> np.ndarray:
+    """Distance between two runs that differ only in their initial state.
+
+    Parameters
+    ----------
+    model : StateSpaceModel
+    u : array_like, shape ``(T, n_inputs)``
+        One input sequence, fed to both runs.
+    x0_a, x0_b : array_like, shape ``(n_states,)``
+        The two initial states.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(T + 1,)``
+        ``||x_a(t) - x_b(t)||`` for ``t = 0 .. T``. It decays to zero when the
+        network forgets its initial state, as every contraction does.
+    """
+    x0 = np.stack([as_float_array("x0_a", x0_a, shape=(model.n_states,)),
+                   as_float_array("x0_b", x0_b, shape=(model.n_states,))])
+    u = as_float_array("u", u, shape=(None, model.n_inputs))
+    states = model.run(np.stack([u, u]), x0).states
+    gaps = np.linalg.norm(states[0] - states[1], axis=-1)
+    return np.concatenate([[np.linalg.norm(x0[0] - x0[1])], gaps])
+
+
+def self_coupled_units(weights, *, centre: float = 0.5) -> RNN:
+    """Independent one-unit sigmoid networks ``x -> sigmoid(w (x - centre))``, one per weight.
+
+    The unit with self-weight ``w`` and threshold ``-w * centre`` has a fixed
+    point at ``centre`` (for ``centre = 1/2``) whose slope is ``w / 4``: it is
+    stable for ``|w| < 4``; at ``w = 4`` two new stable fixed points appear
+    near 0 and 1 (the state saturates and can latch a bit), and below
+    ``w = -4`` the state oscillates with period 2. Putting all the units in one
+    network (``W_rc = diag(weights)``, no input weights used) iterates every
+    one of them in a single run.
+
+    Parameters
+    ----------
+    weights : array_like, shape ``(K,)``
+        Self-weights.
+    centre : float
+        Where the activation's midpoint sits.
+
+    Returns
+    -------
+    RNN
+        ``n_inputs = 1`` (a zero weight: the input does nothing), ``n_hidden = K``, no readout.
+    """
+    weights = as_float_array("weights", weights, ndim=1)
+    if weights.size == 0:
+        raise ValueError("weights must hold at least one self-weight")
+    return RNN(np.zeros((weights.size, 1)), np.diag(weights), t_r=-centre * weights)

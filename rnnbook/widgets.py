@@ -1,0 +1,48 @@
+"""Interactive explorers (ipywidgets) for the chapters.
+
+Each explorer wraps a pure plotting function of :mod:`rnnbook.plotting` in
+sliders, so what a reader sees in a live kernel is the same figure the static
+book shows for the default values. Explorers need a running kernel; the static
+book offers precomputed frames instead (:func:`rnnbook.plotting.frame_player`).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from rnnbook import plotting
+
+
+def _shown(draw):
+    def show(**kwargs):
+        draw(**kwargs)
+        plt.show()
+
+    show.__name__ = draw.__name__
+    show.__doc__ = draw.__doc__
+    return show
+
+
+def scale_explorer():
+    """Chapter 1: move the scale and the angle of a two-unit network's ``W_rc``.
+
+    Sliders for ``scale`` (0 to 30), ``angle`` (0 to pi) and ``n_steps`` drive
+    :func:`rnnbook.plotting.plot_scale_dynamics`.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        The widget (displayed by Jupyter when it is a cell's last value).
+    """
+    import numpy as np
+    from ipywidgets import FloatSlider, IntSlider, interactive
+
+    return interactive(
+        _shown(plotting.plot_scale_dynamics),
+        scale=FloatSlider(value=3.0, min=0.0, max=30.0, step=0.25, description="scale",
+                          continuous_update=False),
+        angle=FloatSlider(value=1.0, min=0.0, max=float(np.pi), step=0.05, description="angle",
+                          continuous_update=False),
+        n_steps=IntSlider(value=60, min=5, max=300, step=5, description="steps",
+                          continuous_update=False),
+    )
