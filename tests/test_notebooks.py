@@ -115,6 +115,14 @@ def test_chapter_shape(path):
     assert "widgets" not in nb["metadata"], "widget state is stored; run `make execute`"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_fits_the_page(path):
+    """The rendered page shows about 80 characters of code before it scrolls sideways."""
+    for index, cell in enumerate(code_cells(load(path)), start=1):
+        for line in source(cell).splitlines():
+            assert len(line) <= 80, f"{path.name}, code cell {index}: {len(line)} chars: {line}"
+
+
 def test_every_chapter_is_in_the_table_of_contents():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     listed = set(re.findall(r"file:\s*(chapters/\S+)", toc))
