@@ -13,6 +13,7 @@ Screenshots of every page are left in ``_build/screenshots`` for a human look.
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import re
 import shutil
@@ -28,7 +29,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium by default; RNNBOOK_CHROMIUM names another Chromium-based browser
+CHROMIUM = os.environ.get("RNNBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
