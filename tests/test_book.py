@@ -166,6 +166,13 @@ def test_math_is_typeset(visits, page):
         errors: document.querySelectorAll('mjx-merror').length})""")
     assert counts["untypeset"] == 0, f"{page}: {counts['untypeset']} formulas left as TeX"
     assert counts["errors"] == 0, f"{page}: {counts['errors']} MathJax errors"
+    too_wide = visits[page].page.evaluate("""() => {
+        const column = document.querySelector('article').getBoundingClientRect();
+        return [...document.querySelectorAll('mjx-container[display="true"]')]
+            .filter(m => m.getBoundingClientRect().right > column.right + 2
+                         || m.scrollWidth > m.clientWidth + 2)
+            .map(m => m.textContent.slice(0, 40))}""")
+    assert not too_wide, f"{page}: display formulas wider than the text column {too_wide}"
     if page in ("intro", "notation") or page in CHAPTERS:
         assert visits[page].has_mathjax, f"{page} does not load the bundled MathJax"
         assert counts["math"] > 0, f"{page} should show typeset math"
