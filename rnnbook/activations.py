@@ -72,11 +72,12 @@ class Activation:
     Attributes
     ----------
     name : str
-        ``"sigmoid"``, ``"tanh"`` or ``"identity"``.
+        ``"sigmoid"``, ``"tanh"``, ``"identity"`` or ``"softmax"`` (outputs only).
     function : callable
         ``g(a)``, elementwise.
-    derivative_from_output : callable
-        ``g'(a)`` expressed through ``y = g(a)``.
+    derivative_from_output : callable or None
+        ``g'(a)`` expressed through ``y = g(a)``; ``None`` for softmax, which is
+        not elementwise.
     output_range : tuple of float
         The closed interval that contains every output.
     """
@@ -94,11 +95,14 @@ ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation("sigmoid", sigmoid, lambda y: y * (1.0 - y), (0.0, 1.0)),
     "tanh": Activation("tanh", tanh, lambda y: 1.0 - y * y, (-1.0, 1.0)),
     "identity": Activation("identity", identity, np.ones_like, (-np.inf, np.inf)),
+    # not elementwise: its derivative is a Jacobian, so it is offered for output
+    # layers trained with the cross-entropy loss only (derivative_from_output is None)
+    "softmax": Activation("softmax", softmax, None, (0.0, 1.0)),
 }
 
 
 def get_activation(name: str | Activation) -> Activation:
-    """Look up an activation by name (``"sigmoid"``, ``"tanh"``, ``"identity"``).
+    """Look up an activation by name (``"sigmoid"``, ``"tanh"``, ``"identity"``, ``"softmax"``).
 
     Raises
     ------

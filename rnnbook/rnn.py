@@ -20,6 +20,7 @@ import numpy as np
 
 from rnnbook.activations import Activation, get_activation
 from rnnbook.core import StateSpaceModel
+from rnnbook.losses import check_loss, loss_and_delta
 from rnnbook.validation import (
     as_float_array,
     as_generator,
@@ -27,6 +28,9 @@ from rnnbook.validation import (
     check_positive_int,
     SeedLike,
 )
+
+#: The parameter names of the lecture's network, in a fixed order.
+PARAMETER_NAMES = ("W_ri", "W_rc", "t_r", "W_or", "t_o")
 
 
 class RNN(StateSpaceModel):
@@ -86,6 +90,9 @@ class RNN(StateSpaceModel):
                         else as_float_array("t_o", t_o, shape=(n_outputs,)).copy())
         self.hidden_activation = get_activation(hidden_activation)
         self.output_activation = get_activation(output_activation)
+        if self.hidden_activation.derivative_from_output is None:
+            raise ValueError("hidden_activation must be elementwise (sigmoid, tanh or "
+                             f"identity); got {self.hidden_activation.name!r}")
         self._x0 = (np.zeros(n_hidden) if x0 is None
                     else as_float_array("x0", x0, shape=(n_hidden,)).copy())
 
@@ -135,6 +142,138 @@ class RNN(StateSpaceModel):
 
     def initial_state(self) -> np.ndarray:
         return self._x0.copy()
+
+    # ------------------------------------------------ learning through time
+    def _check_training_data(self, u, targets, mask):
+        if self.W_or is None:
+            raise ValueError("training needs a readout: this RNN has no W_or")
+        u = as_float_array("u", u, ndim=(2, 3))
+        single = u.ndim == 2
+        if single:
+            u = u[None]
+        n_batch, n_steps, width = u.shape
+        if width != self.n_inputs:
+            raise ValueError(f"u must have {self.n_inputs} entries on its last axis "
+                             f"(n_inputs); got shape {u.shape}")
+        if n_batch == 0 or n_steps == 0:
+            raise ValueError(f"u must hold at least one step of one sequence; got {u.shape}")
+        targets = as_float_array("targets", targets, ndim=2 if single else 3)
+        if single:
+            targets = targets[None]
+        if targets.shape != (n_batch, n_steps, self.n_outputs):
+            want = (n_steps, self.n_outputs) if single else (n_batch, n_steps, self.n_outputs)
+            raise ValueError(f"targets must have shape {want} to match u; got "
+                             f"{targets.shape[1:] if single else targets.shape}")
+        if mask is None:
+            mask = np.ones((n_batch, n_steps))
+        else:
+            mask = as_float_array("mask", mask, ndim=1 if single else 2)
+            if single:
+                mask = mask[None]
+            if mask.shape != (n_batch, n_steps):
+                raise ValueError(f"mask must have shape {(n_batch, n_steps)[single:]} to "
+                                 f"match u; got {mask.shape[single:]}")
+            if not np.all((mask == 0) | (mask == 1)):
+                raise ValueError("mask must hold only 0 and 1")
+        if not mask.any():
+            raise ValueError("mask selects no step: there is nothing to learn from")
+        return u, targets, mask
+
+    def loss_and_gradients(self, u, targets, mask=None, *, loss: str = "squared_error",
+                           truncate: int | None = None, x0=None):
+        """The loss over a batch of sequences and its gradient, by backpropagation through time.
+
+        Forward, the network runs over every sequence from ``x0``. Backward, the
+        error at each step is passed back through the readout and then
+        through time:
+
+        .. math::
+
+            \delta^O(t) = \frac{\partial L}{\partial a^O(t)}, \qquad
+            e(t) = W^{OR\top} \delta^O(t) + W^{RC\top} \delta^R(t+1), \qquad
+            \delta^R(t) = e(t) \odot g'\big(a^R(t)\big),
+
+        and the gradients are sums over steps and sequences:
+        :math:`\partial L/\partial W^{OR} = \sum_t \delta^O(t)\, x(t)^\top`,
+        :math:`\partial L/\partial W^{RC} = \sum_t \delta^R(t)\, x(t-1)^\top`,
+        :math:`\partial L/\partial W^{RI} = \sum_t \delta^R(t)\, u(t)^\top`,
+        and the thresholds take the sums of the deltas.
+
+        Parameters
+        ----------
+        u : array_like, shape ``(T, n_inputs)`` or ``(B, T, n_inputs)``
+            Inputs; sequences of unequal length are padded at the end
+            (:func:`rnnbook.sequences.pad_sequences`) and masked.
+        targets : array_like, shape ``(T, n_outputs)`` or ``(B, T, n_outputs)``
+            Desired outputs; entries at masked-out steps are ignored.
+        mask : array_like of 0/1, shape ``(T,)`` or ``(B, T)``, optional
+            Which steps carry a target (all by default). The loss is the mean of
+            the per-step losses over those steps.
+        loss : {"squared_error", "cross_entropy"}
+            See :mod:`rnnbook.losses`.
+        truncate : int, optional
+            Truncated BPTT: cut the backward flow through time every ``truncate``
+            steps (at ``t = k, 2k, ...``), so no error travels further back than
+            the start of its own window of ``truncate`` steps. The forward pass
+            is unchanged. ``truncate >= T`` is full BPTT; ``truncate = 1`` is
+            Elman's (1990) scheme, which treats the context ``x(t-1)`` as a
+            fixed extra input.
+        x0 : array_like, shape ``(n_hidden,)``, optional
+            Initial state; :meth:`initial_state` by default.
+
+        Returns
+        -------
+        loss : float
+        gradients : dict of numpy.ndarray
+            One array per parameter (``"W_ri"``, ``"W_rc"``, ``"t_r"``, ``"W_or"``,
+            ``"t_o"``), each of that parameter's shape.
+        """
+        check_loss(loss, self.output_activation)
+        u, targets, mask = self._check_training_data(u, targets, mask)
+        if truncate is not None:
+            truncate = check_positive_int("truncate", truncate)
+        n_batch, n_steps, _ = u.shape
+        x_start = self._check_initial_state(x0, (n_batch,))
+
+        # forward: keep every state, x(0) included
+        states = np.empty((n_batch, n_steps + 1, self.n_hidden))
+        states[:, 0] = x_start
+        drive = self.input_drive(u)
+        for t in range(n_steps):
+            states[:, t + 1] = self.transition(drive[:, t], states[:, t])
+        hidden = states[:, 1:]
+        logits = hidden @ self.W_or.T + self.t_o
+        outputs = self.output_activation(logits)
+        value, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
+                                        targets, mask / mask.sum())
+
+        # backward through time
+        slope = self.hidden_activation.derivative_from_output(hidden)
+        error = delta_o @ self.W_or                       # dL/dx(t) from the readout
+        delta_r = np.empty_like(hidden)
+        carried = np.zeros((n_batch, self.n_hidden))      # W_rc^T delta_r(t+1)
+        for t in range(n_steps - 1, -1, -1):
+            if truncate is not None and (t + 1) % truncate == 0:
+                carried[:] = 0.0                          # a window boundary: cut
+            delta_r[:, t] = (error[:, t] + carried) * slope[:, t]
+            carried = delta_r[:, t] @ self.W_rc
+        grads = {
+            "W_ri": np.einsum("bth,bti->hi", delta_r, u),
+            "W_rc": np.einsum("bth,btj->hj", delta_r, states[:, :-1]),
+            "t_r": delta_r.sum(axis=(0, 1)),
+            "W_or": np.einsum("bto,bth->oh", delta_o, hidden),
+            "t_o": delta_o.sum(axis=(0, 1)),
+        }
+        return value, grads
+
+    def loss(self, u, targets, mask=None, *, loss: str = "squared_error", x0=None) -> float:
+        """The training loss alone, same arguments as :meth:`loss_and_gradients`."""
+        check_loss(loss, self.output_activation)
+        u, targets, mask = self._check_training_data(u, targets, mask)
+        logits = self.run(u, x0).states @ self.W_or.T + self.t_o
+        value, _ = loss_and_delta(loss, self.output_activation, logits,
+                                  self.output_activation(logits), targets, mask / mask.sum())
+        return value
 
     # ------------------------------------------------------- constructors
     @classmethod
@@ -204,3 +343,72 @@ class RNN(StateSpaceModel):
         return (f"RNN(n_inputs={self.n_inputs}, n_hidden={self.n_hidden}, "
                 f"n_outputs={self.n_outputs}, hidden_activation='{self.hidden_activation.name}', "
                 f"output_activation='{self.output_activation.name}')")
+
+
+def train_elman_online(model: RNN, u, targets, *, learning_rate: float, epochs: int,
+                       loss: str = "squared_error", x0=None) -> list[float]:
+    """Elman's (1990) original procedure: the context is an input, weights change every step.
+
+    At each step the context layer ``C`` holds a copy of the previous state,
+    ``c = x(t-1)``. The network computes ``x(t) = g(W_ri u(t) + W_rc c + t_r)``
+    and ``y(t)``, the error is propagated back *one* step only (``c`` is
+    treated as a fixed input, as if it came from outside), and every weight
+    is updated at once by gradient descent on that step's loss. It is
+    backpropagation truncated to one step, applied online.
+
+    Parameters
+    ----------
+    model : RNN
+        Trained in place.
+    u : array_like, shape ``(T, n_inputs)``
+        One long input stream (run continuously through every epoch).
+    targets : array_like, shape ``(T, n_outputs)``
+    learning_rate : float
+    epochs : int
+        Passes through the stream; the state is reset to ``x0`` before each.
+    loss : {"squared_error", "cross_entropy"}
+
+    Returns
+    -------
+    list of float
+        The mean per-step loss of each epoch (measured while learning).
+    """
+    check_loss(loss, model.output_activation)
+    u = as_float_array("u", u, shape=(None, model.n_inputs))
+    if model.W_or is None:
+        raise ValueError("training needs a readout: this RNN has no W_or")
+    targets = as_float_array("targets", targets, shape=(u.shape[0], model.n_outputs))
+    learning_rate = check_finite_float("learning_rate", learning_rate)
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be positive; got {learning_rate}")
+    epochs = check_positive_int("epochs", epochs)
+    if u.shape[0] == 0:
+        raise ValueError("u must hold at least one step")
+    start = model._check_initial_state(x0, ())
+    g, g_o = model.hidden_activation, model.output_activation
+    W_ri, W_rc, t_r, W_or, t_o = (model.W_ri, model.W_rc, model.t_r, model.W_or, model.t_o)
+    # the per-step loss and its output delta, as in rnnbook.losses, written out
+    # here because this loop runs once per step and must stay cheap
+    squared = loss == "squared_error"
+    losses = []
+    for _ in range(epochs):
+        x, total = start.copy(), 0.0
+        for u_t, d_t in zip(u, targets):
+            context = x
+            x = g.function(W_ri @ u_t + W_rc @ context + t_r)
+            logits = W_or @ x + t_o
+            y = g_o.function(logits)
+            if squared:
+                delta_o = (y - d_t) * g_o.derivative_from_output(y)
+                total += 0.5 * float((y - d_t) @ (y - d_t))
+            else:
+                delta_o = y - d_t
+                total += loss_and_delta(loss, g_o, logits, y, d_t, np.float64(1.0))[0]
+            delta_r = (W_or.T @ delta_o) * g.derivative_from_output(x)
+            W_or -= learning_rate * np.outer(delta_o, x)
+            t_o -= learning_rate * delta_o
+            W_rc -= learning_rate * np.outer(delta_r, context)
+            W_ri -= learning_rate * np.outer(delta_r, u_t)
+            t_r -= learning_rate * delta_r
+        losses.append(total / len(u))
+    return losses

@@ -58,3 +58,105 @@ def random_symbols(length: int, n_symbols: int, *, probabilities=None,
                              f"got {probabilities} (sum {probabilities.sum()})")
     rng = as_generator(seed)
     return rng.choice(n_symbols, size=length, p=probabilities).astype(np.int64)
+
+
+def pad_sequences(sequences, *, value: float = 0.0):
+    """Stack sequences of different lengths into one padded batch and its mask.
+
+    Parameters
+    ----------
+    sequences : list of array_like, each of shape ``(T_b, d)``
+        At least one sequence; all with the same ``d`` and ``T_b >= 1``.
+    value : float
+        What the padding steps hold (they come after each sequence's end, so
+        they never influence its states; the mask keeps them out of the loss).
+
+    Returns
+    -------
+    padded : numpy.ndarray, shape ``(B, max T_b, d)``
+    mask : numpy.ndarray, shape ``(B, max T_b)``
+        1.0 at the real steps, 0.0 at the padding.
+    """
+    if len(sequences) == 0:
+        raise ValueError("sequences must hold at least one sequence")
+    arrays = [as_float_array(f"sequences[{i}]", s, ndim=2) for i, s in enumerate(sequences)]
+    widths = {a.shape[1] for a in arrays}
+    if len(widths) != 1:
+        raise ValueError(f"sequences must all have the same width; got widths {sorted(widths)}")
+    lengths = np.array([a.shape[0] for a in arrays])
+    if np.any(lengths == 0):
+        raise ValueError(f"sequences[{int(np.argmin(lengths))}] is empty")
+    padded = np.full((len(arrays), lengths.max(), widths.pop()), float(value))
+    mask = np.zeros((len(arrays), lengths.max()))
+    for i, a in enumerate(arrays):
+        padded[i, :len(a)] = a
+        mask[i, :len(a)] = 1.0
+    return padded, mask
+
+
+def last_step_mask(lengths, n_steps: int | None = None) -> np.ndarray:
+    """A mask that selects only the last real step of each sequence.
+
+    Parameters
+    ----------
+    lengths : array_like of int, shape ``(B,)``
+        Positive sequence lengths.
+    n_steps : int, optional
+        Width of the mask; ``max(lengths)`` by default.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(B, n_steps)``
+        1.0 at ``(b, lengths[b] - 1)``, 0.0 elsewhere.
+    """
+    lengths = np.asarray(lengths)
+    if lengths.ndim != 1 or lengths.size == 0 or not np.issubdtype(lengths.dtype, np.integer):
+        raise ValueError(f"lengths must be a non-empty 1-D array of integers; got {lengths!r}")
+    if np.any(lengths < 1):
+        raise ValueError("lengths must all be positive")
+    n_steps = int(lengths.max()) if n_steps is None else check_positive_int("n_steps", n_steps)
+    if lengths.max() > n_steps:
+        raise ValueError(f"n_steps={n_steps} is shorter than the longest sequence {lengths.max()}")
+    mask = np.zeros((lengths.size, n_steps))
+    mask[np.arange(lengths.size), lengths - 1] = 1.0
+    return mask
+
+
+def temporal_xor(n_triples: int, *, seed: SeedLike = None) -> np.ndarray:
+    """Elman's (1990) temporal XOR stream: random bit pairs, each followed by their XOR.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(3 * n_triples,)``, int64
+        ``a1, b1, a1 ^ b1, a2, b2, a2 ^ b2, ...``: every third bit is predictable
+        from the two before it, the others are fair coin flips.
+    """
+    n_triples = check_positive_int("n_triples", n_triples)
+    rng = as_generator(seed)
+    pairs = rng.integers(0, 2, size=(n_triples, 2))
+    return np.column_stack([pairs, pairs[:, 0] ^ pairs[:, 1]]).ravel().astype(np.int64)
+
+
+#: Elman's (1990) letter sequences: each consonant is followed by its vowels.
+ELMAN_WORDS = {"b": "ba", "d": "dii", "g": "guuu"}
+
+
+def elman_letters(n_consonants: int, *, seed: SeedLike = None) -> tuple[np.ndarray, str]:
+    """Elman's (1990) letter task: random consonants b, d, g, each followed by its vowels.
+
+    ``b -> ba``, ``d -> dii``, ``g -> guuu``: the consonants are unpredictable,
+    the vowels (their identity and their number) are determined by the
+    consonant before them.
+
+    Returns
+    -------
+    symbols : numpy.ndarray of int64, shape ``(T,)``
+    alphabet : str
+        ``"abdgiu"``; ``symbols`` index it.
+    """
+    n_consonants = check_positive_int("n_consonants", n_consonants)
+    rng = as_generator(seed)
+    alphabet = "abdgiu"
+    consonants = rng.choice(list(ELMAN_WORDS), size=n_consonants)
+    text = "".join(ELMAN_WORDS[c] for c in consonants)
+    return np.array([alphabet.index(ch) for ch in text], dtype=np.int64), alphabet

@@ -108,7 +108,9 @@ def as_float_array(name: str, value, *, ndim: int | tuple[int, ...] | None = Non
     try:
         arr = np.asarray(value)
     except Exception as exc:  # ragged nested lists, for example
-        raise ValueError(f"{name} must be a rectangular numeric array: {exc}") from exc
+        raise ValueError(
+            f"{name} must be a rectangular numeric array ({exc}); for sequences of unequal "
+            "length use rnnbook.sequences.pad_sequences, which also returns the mask") from exc
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
                                  or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")

@@ -1,0 +1,240 @@
+"""Optimisers, gradient clipping and a small training loop.
+
+Every optimiser updates a dictionary of parameter arrays in place from a
+dictionary of gradients with the same keys (a model's ``parameters()`` and the
+``gradients`` of its ``loss_and_gradients``):
+
+* :class:`SGD`: :math:`\\theta \\leftarrow \\theta - \\eta\\, g`;
+* :class:`Momentum`: :math:`v \\leftarrow \\mu v - \\eta g,\\ \\theta \\leftarrow \\theta + v`;
+* :class:`Adam` (Kingma and Ba): running means of :math:`g` and :math:`g^2` with
+  bias correction, :math:`\\theta \\leftarrow \\theta - \\eta\\, \\hat m / (\\sqrt{\\hat v} + \\epsilon)`.
+
+:func:`clip_by_global_norm` rescales a gradient whose norm exceeds a limit, the
+usual cure for exploding gradients. :func:`train` runs minibatch training of
+any model with ``parameters()`` and ``loss_and_gradients()`` and records a
+:class:`History`.
+
+Introduced in chapter 2, *Elman networks*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rnnbook.validation import SeedLike, as_generator, check_finite_float, check_positive_int
+
+
+class Optimizer:
+    """Base class: ``step(params, grads)`` updates ``params`` in place."""
+
+    def __init__(self, learning_rate: float):
+        self.learning_rate = check_finite_float("learning_rate", learning_rate)
+        if self.learning_rate <= 0:
+            raise ValueError(f"learning_rate must be positive; got {learning_rate}")
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+        missing = set(params) - set(grads)
+        if missing:
+            raise ValueError(f"grads has no entry for the parameters {sorted(missing)}")
+        for name, value in params.items():
+            grad = np.asarray(grads[name])
+            if grad.shape != value.shape:
+                raise ValueError(f"the gradient of {name} has shape {grad.shape}, the "
+                                 f"parameter {value.shape}")
+            value += self._update(name, grad)
+
+    def _update(self, name: str, grad: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: ``theta -= learning_rate * grad``."""
+
+    def _update(self, name, grad):
+        return -self.learning_rate * grad
+
+
+class Momentum(Optimizer):
+    """Gradient descent with (heavy-ball) momentum.
+
+    Parameters
+    ----------
+    learning_rate : float
+    momentum : float
+        The fraction ``mu`` of the previous update that is kept, in ``[0, 1)``.
+    """
+
+    def __init__(self, learning_rate: float, momentum: float = 0.9):
+        super().__init__(learning_rate)
+        self.momentum = check_finite_float("momentum", momentum)
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+
+    def _update(self, name, grad):
+        velocity = self.state.setdefault(name, {"v": np.zeros_like(grad)})["v"]
+        velocity *= self.momentum
+        velocity -= self.learning_rate * grad
+        return velocity.copy()
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter step sizes from running moments of the gradient.
+
+    Parameters
+    ----------
+    learning_rate : float
+    beta1, beta2 : float
+        Decay rates of the running first and second moments.
+    epsilon : float
+        Added to the root of the second moment.
+    """
+
+    def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 epsilon: float = 1e-8):
+        super().__init__(learning_rate)
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.epsilon = float(epsilon)
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"beta1 and beta2 must be in [0, 1); got {beta1}, {beta2}")
+
+    def _update(self, name, grad):
+        st = self.state.setdefault(name, {"m": np.zeros_like(grad), "v": np.zeros_like(grad),
+                                          "t": np.zeros(())})
+        st["t"] += 1
+        st["m"] = self.beta1 * st["m"] + (1 - self.beta1) * grad
+        st["v"] = self.beta2 * st["v"] + (1 - self.beta2) * grad * grad
+        m_hat = st["m"] / (1 - self.beta1 ** st["t"])
+        v_hat = st["v"] / (1 - self.beta2 ** st["t"])
+        return -self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+
+def global_norm(grads: dict[str, np.ndarray]) -> float:
+    """The Euclidean norm of all gradients together."""
+    return float(np.sqrt(sum(np.sum(np.square(g)) for g in grads.values())))
+
+
+def clip_by_global_norm(grads: dict[str, np.ndarray], max_norm: float):
+    """Rescale the gradients so that their global norm is at most ``max_norm``.
+
+    Returns
+    -------
+    clipped : dict of numpy.ndarray
+        New arrays; the input is not changed.
+    norm : float
+        The global norm before clipping.
+    """
+    max_norm = check_finite_float("max_norm", max_norm)
+    if max_norm <= 0:
+        raise ValueError(f"max_norm must be positive; got {max_norm}")
+    norm = global_norm(grads)
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return {name: g * scale for name, g in grads.items()}, norm
+
+
+@dataclass
+class History:
+    """What :func:`train` recorded, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Mean training loss over the epoch's minibatches (before each update).
+    grad_norm : list of float
+        Mean global gradient norm over the epoch (before clipping).
+    """
+
+    loss: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+
+def train(model, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
+          batch_size: int | None = None, loss: str = "squared_error",
+          truncate: int | None = None, clip: float | None = None, seed: SeedLike = None,
+          report_every: int | None = None, stop_below: float | None = None) -> History:
+    """Minibatch training by backpropagation through time.
+
+    Parameters
+    ----------
+    model
+        Anything with ``parameters()`` (a dict of arrays, updated in place) and
+        ``loss_and_gradients(u, targets, mask, loss=..., truncate=...)``, such as
+        :class:`rnnbook.RNN`.
+    u, targets, mask
+        A batch of sequences, ``(B, T, n_inputs)``, ``(B, T, n_outputs)`` and
+        ``(B, T)`` (see :meth:`rnnbook.RNN.loss_and_gradients`); a single
+        sequence ``(T, ...)`` is trained as a batch of one.
+    optimizer : Optimizer
+    epochs : int
+        Passes over the batch.
+    batch_size : int, optional
+        Sequences per update; all of them by default. The order is shuffled
+        every epoch with a generator made from ``seed``.
+    loss, truncate
+        Passed to ``loss_and_gradients``.
+    clip : float, optional
+        Clip the global gradient norm to this value before each update.
+    seed : int, numpy.random.Generator or None
+        For the minibatch shuffling.
+    report_every : int, optional
+        Print the epoch's loss every this many epochs. The printed values
+        depend only on the seeds, so notebook outputs are the same on every run.
+    stop_below : float, optional
+        Stop early once an epoch's mean loss falls below this value.
+
+    Returns
+    -------
+    History
+    """
+    epochs = check_positive_int("epochs", epochs)
+    u = np.asarray(u, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    if u.ndim == 2:
+        u, targets = u[None], targets[None]
+        mask = None if mask is None else np.asarray(mask, dtype=float)[None]
+    n_sequences = u.shape[0]
+    if targets.shape[:1] != (n_sequences,):
+        raise ValueError(f"targets must hold {n_sequences} sequences like u; got shape "
+                         f"{targets.shape}")
+    if mask is not None:
+        mask = np.asarray(mask, dtype=float)
+        if mask.shape[:1] != (n_sequences,):
+            raise ValueError(f"mask must hold {n_sequences} sequences like u; got shape "
+                             f"{mask.shape}")
+    batch_size = n_sequences if batch_size is None else check_positive_int("batch_size",
+                                                                          batch_size)
+    rng = as_generator(seed)
+    params = model.parameters()
+    history = History()
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
+        losses, norms = [], []
+        for start in range(0, n_sequences, batch_size):
+            rows = order[start:start + batch_size]
+            batch_mask = None if mask is None else mask[rows]
+            if batch_mask is not None and not batch_mask.any():
+                continue
+            value, grads = model.loss_and_gradients(u[rows], targets[rows], batch_mask,
+                                                    loss=loss, truncate=truncate)
+            if clip is not None:
+                grads, norm = clip_by_global_norm(grads, clip)
+            else:
+                norm = global_norm(grads)
+            optimizer.step(params, grads)
+            losses.append(value)
+            norms.append(norm)
+        history.loss.append(float(np.mean(losses)))
+        history.grad_norm.append(float(np.mean(norms)))
+        if report_every and (epoch % report_every == 0 or epoch == epochs):
+            print(f"epoch {epoch:5d}  loss {history.loss[-1]:.4f}")
+        if stop_below is not None and history.loss[-1] < stop_below:
+            if report_every:
+                print(f"epoch {epoch:5d}  loss {history.loss[-1]:.4f} < {stop_below}: stop")
+            break
+    return history
