@@ -181,7 +181,7 @@ class RNN(StateSpaceModel):
 
     def loss_and_gradients(self, u, targets, mask=None, *, loss: str = "squared_error",
                            truncate: int | None = None, x0=None):
-        """The loss over a batch of sequences and its gradient, by backpropagation through time.
+        r"""The loss over a batch of sequences and its gradient, by backpropagation through time.
 
         Forward, the network runs over every sequence from ``x0``. Backward, the
         error at each step is passed back through the readout and then
