@@ -190,7 +190,8 @@ class RNN(StateSpaceModel):
         .. math::
 
             \delta^O(t) = \frac{\partial L}{\partial a^O(t)}, \qquad
-            e(t) = W^{OR\top} \delta^O(t) + W^{RC\top} \delta^R(t+1), \qquad
+            e(t) = W^{OR\top} \delta^O(t) + W^{RC\top} \delta^R(t+1),
+
             \delta^R(t) = e(t) \odot g'\big(a^R(t)\big),
 
         and the gradients are sums over steps and sequences:

@@ -46,3 +46,28 @@ def scale_explorer():
         n_steps=IntSlider(value=60, min=5, max=300, step=5, description="steps",
                           continuous_update=False),
     )
+
+
+def prediction_explorer(probabilities, symbols, alphabet):
+    """Chapter 2: step along a sequence and see the predicted next-symbol distribution.
+
+    Sliders for the first position shown and the window length drive
+    :func:`rnnbook.plotting.plot_next_symbol_prediction`.
+
+    Parameters
+    ----------
+    probabilities : array_like, shape ``(T, n_symbols)``
+    symbols : array_like of int, shape ``(T + 1,)``
+    alphabet : sequence of str
+    """
+    from ipywidgets import IntSlider, fixed, interactive
+
+    n_steps = len(probabilities)
+    return interactive(
+        _shown(plotting.plot_next_symbol_prediction),
+        probabilities=fixed(probabilities), symbols=fixed(symbols), alphabet=fixed(alphabet),
+        position=IntSlider(value=0, min=0, max=n_steps - 1, step=1, description="position",
+                           continuous_update=False),
+        window=IntSlider(value=30, min=10, max=80, step=5, description="window",
+                         continuous_update=False),
+    )
