@@ -141,6 +141,23 @@ def contraction_bound(model: RNN) -> float:
     return MAX_SLOPE[model.hidden_activation.name] * float(np.linalg.norm(model.W_rc, 2))
 
 
+def limit_contraction(model: RNN, bound: float = 0.9) -> None:
+    """Rescale ``W_rc`` in place so that :func:`contraction_bound` is at most ``bound``.
+
+    Used as ``after_update`` in :func:`rnnbook.optim.train` to keep a network's
+    state map a contraction while it learns: its states must then forget.
+    Does nothing when the bound already holds.
+    """
+    if not isinstance(model, RNN):
+        raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
+    bound = float(bound)
+    if not 0 < bound:
+        raise ValueError(f"bound must be positive; got {bound}")
+    current = contraction_bound(model)
+    if current > bound:
+        model.W_rc *= bound / current
+
+
 def stretch_ratios(model: StateSpaceModel, n_pairs: int = 1000, *, low: float = 0.0,
                    high: float = 1.0, seed: SeedLike = None) -> np.ndarray:
     """Measure ``||f(u, x) - f(u, x')|| / ||x - x'||`` on random inputs and state pairs.
@@ -215,3 +232,67 @@ def self_coupled_units(weights, *, centre: float = 0.5) -> RNN:
     if weights.size == 0:
         raise ValueError("weights must hold at least one self-weight")
     return RNN(np.zeros((weights.size, 1)), np.diag(weights), t_r=-centre * weights)
+
+
+def periodic_points(model: RNN, inputs, starts, *, tol: float = 1e-10):
+    """Find the periodic points of the state map under a repeating input, and their stability.
+
+    With the input cycle ``inputs = (u_1, ..., u_p)`` the composed map
+    ``F = f(u_p, .) o ... o f(u_1, .)`` is iterated; its fixed points are the
+    points of period ``p`` (for ``p = 1``, the fixed points of ``f(u_1, .)``).
+    Each start is refined with :func:`scipy.optimize.root` on ``F(x) - x``, and
+    the roots are de-duplicated. A point is stable when every eigenvalue of
+    the Jacobian of ``F`` there, the product of the one-step Jacobians
+    :func:`state_jacobian` around the cycle, has modulus below 1.
+
+    Parameters
+    ----------
+    model : RNN
+    inputs : array_like, shape ``(p, n_inputs)``
+        One period of the input.
+    starts : array_like, shape ``(S, n_hidden)``
+        Initial guesses (for example states the network visited).
+    tol : float
+        Roots whose residual exceeds ``sqrt(tol)`` are discarded; roots closer than
+        ``1e-6`` are merged.
+
+    Returns
+    -------
+    points : numpy.ndarray, shape ``(K, n_hidden)``
+    eigenvalues : numpy.ndarray, shape ``(K, n_hidden)``, complex
+        Eigenvalues of the Jacobian of ``F`` at each point, largest modulus first.
+    """
+    from scipy.optimize import root
+
+    if not isinstance(model, RNN):
+        raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
+    inputs = as_float_array("inputs", inputs, shape=(None, model.n_inputs))
+    if inputs.shape[0] == 0:
+        raise ValueError("inputs must hold at least one step")
+    starts = as_float_array("starts", starts, shape=(None, model.n_hidden))
+
+    def composed(x):
+        for u_t in inputs:
+            x = model.step(u_t, x)
+        return x
+
+    def jacobian(x):
+        total = np.eye(model.n_hidden)
+        for u_t in inputs:
+            total = state_jacobian(model, u_t, x) @ total
+            x = model.step(u_t, x)
+        return total
+
+    points: list[np.ndarray] = []
+    for start in starts:
+        solution = root(lambda x: composed(x) - x, start, jac=lambda x: jacobian(x) - np.eye(len(x)),
+                        tol=tol)
+        x = solution.x
+        if np.max(np.abs(composed(x) - x)) > np.sqrt(tol):
+            continue
+        if not any(np.max(np.abs(x - p)) < 1e-6 for p in points):
+            points.append(x)
+    points_array = np.array(points).reshape(-1, model.n_hidden)
+    eigenvalues = np.array([sorted(np.linalg.eigvals(jacobian(p)), key=abs, reverse=True)
+                            for p in points_array]).reshape(-1, model.n_hidden)
+    return points_array, eigenvalues

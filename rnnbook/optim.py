@@ -157,7 +157,8 @@ class History:
 def train(model, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
           batch_size: int | None = None, loss: str = "squared_error",
           truncate: int | None = None, clip: float | None = None, seed: SeedLike = None,
-          report_every: int | None = None, stop_below: float | None = None) -> History:
+          report_every: int | None = None, stop_below: float | None = None,
+          after_update=None) -> History:
     """Minibatch training by backpropagation through time.
 
     Parameters
@@ -187,6 +188,9 @@ def train(model, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
         depend only on the seeds, so notebook outputs are the same on every run.
     stop_below : float, optional
         Stop early once an epoch's mean loss falls below this value.
+    after_update : callable, optional
+        Called as ``after_update(model)`` after every update, for example to
+        project the weights back onto a constraint set.
 
     Returns
     -------
@@ -227,6 +231,8 @@ def train(model, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
             else:
                 norm = global_norm(grads)
             optimizer.step(params, grads)
+            if after_update is not None:
+                after_update(model)
             losses.append(value)
             norms.append(norm)
         history.loss.append(float(np.mean(losses)))

@@ -54,6 +54,31 @@ def _axes(ax, figsize=None):
     return fig, ax
 
 
+def principal_plane(states):
+    """The plane of the two largest principal components of a set of states.
+
+    Parameters
+    ----------
+    states : array_like, shape ``(N, n_states)``
+
+    Returns
+    -------
+    callable
+        ``project(x)`` maps states of shape ``(..., n_states)`` to ``(..., 2)``
+        coordinates in that plane (centred on the mean state).
+    """
+    states = as_float_array("states", states, ndim=2)
+    mean = states.mean(axis=0)
+    _, _, vt = np.linalg.svd(states - mean, full_matrices=False)
+    # fix each component's sign, so the picture does not flip between runs
+    basis = vt[:2] * np.sign(vt[:2, [0]] + (vt[:2, [0]] == 0))
+
+    def project(x):
+        return (np.asarray(x, dtype=float) - mean) @ basis.T
+
+    return project
+
+
 def plot_state_cloud(states, symbols, alphabet: Sequence[str], *, ax=None,
                      title: str | None = None, dims: tuple[int, int] = (0, 1)):
     """Scatter two state coordinates, coloured by the symbol just read.
@@ -312,6 +337,47 @@ def plot_next_symbol_prediction(probabilities, symbols, alphabet: Sequence[str],
     bottom.set_xticks(steps, [alphabet[s] for s in symbols[steps]])
     bottom.set_xlabel("symbol read")
     bottom.set_ylabel("squared error")
+    return fig
+
+
+def plot_extraction(model, strings, n_symbols: int, n_clusters: int = 8, *, seed=0,
+                    accept_empty: bool | None = None, reference=None):
+    """Chapter 3's explorer: quantise a network's state space and show the extracted automaton.
+
+    Runs :func:`rnnbook.automata.extract_dfa` and draws the visited states in
+    their principal plane, coloured by cluster, with the cluster centres and
+    the initial state marked. The title reports the sizes of the raw and the
+    minimal automaton and, if ``reference`` (a :class:`~rnnbook.automata.DFA`)
+    is given, whether the minimal automaton accepts the same language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from rnnbook.automata import equivalent, extract_dfa
+
+    result = extract_dfa(model, strings, n_symbols, n_clusters=n_clusters, seed=seed,
+                         accept_empty=accept_empty)
+    project = principal_plane(result.states)
+    xy = project(result.states)
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    colours = plt.get_cmap("tab10" if n_clusters <= 10 else "tab20")
+    for k in range(n_clusters):
+        sel = result.labels == k
+        ax.scatter(xy[sel, 0], xy[sel, 1], s=5, color=colours(k % colours.N), alpha=0.5)
+    centres = project(result.centers)
+    ax.scatter(centres[:, 0], centres[:, 1], marker="X", s=80, color="black",
+               label="cluster centres")
+    start = project(model.initial_state())
+    ax.plot(start[0], start[1], "s", color="black", mfc="white", ms=9, label="$x(0)$")
+    ax.set(xlabel="first principal component", ylabel="second principal component")
+    ax.legend(loc="best")
+    verdict = ""
+    if reference is not None:
+        verdict = (", the parity automaton" if equivalent(result.minimal, reference)
+                   else ", NOT the target language")
+    ax.set_title(f"{n_clusters} clusters: automaton of {result.dfa.n_states} states, "
+                 f"minimal {result.minimal.n_states}{verdict}")
     return fig
 
 

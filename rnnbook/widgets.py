@@ -71,3 +71,22 @@ def prediction_explorer(probabilities, symbols, alphabet):
         window=IntSlider(value=30, min=10, max=80, step=5, description="window",
                          continuous_update=False),
     )
+
+
+def extraction_explorer(model, strings, n_symbols, *, accept_empty=None, reference=None):
+    """Chapter 3: vary the number of clusters used to extract an automaton from a network.
+
+    Sliders for ``n_clusters`` and the k-means ``seed`` drive
+    :func:`rnnbook.plotting.plot_extraction`.
+    """
+    from ipywidgets import IntSlider, fixed, interactive
+
+    return interactive(
+        _shown(plotting.plot_extraction), model=fixed(model), strings=fixed(strings),
+        n_symbols=fixed(n_symbols), accept_empty=fixed(accept_empty),
+        reference=fixed(reference),
+        n_clusters=IntSlider(value=8, min=1, max=20, step=1, description="clusters",
+                             continuous_update=False),
+        seed=IntSlider(value=0, min=0, max=20, step=1, description="k-means seed",
+                       continuous_update=False),
+    )
