@@ -104,29 +104,103 @@ def classify_orbit(states, *, atol: float = 1e-6, max_period: int = 16) -> str |
     return "aperiodic"
 
 
-def state_jacobian(model: RNN, u_t, x_prev) -> np.ndarray:
-    """Jacobian ``d x(t) / d x(t-1)`` of the lecture's network at one point.
+def state_jacobian(model, u_t, x_prev) -> np.ndarray:
+    """Jacobian ``d x(t) / d x(t-1)`` of a network's state map at one point.
+
+    For the lecture's network
 
     .. math::
 
         J = \\operatorname{diag}\\big(g'(a)\\big) W^{RC}, \\qquad
-        a = W^{RI} u(t) + W^{RC} x(t-1) + T^R
+        a = W^{RI} u(t) + W^{RC} x(t-1) + T^R;
+
+    a model with its own ``jacobian(u_t, x_prev)`` method (such as
+    :class:`rnnbook.lstm.LSTM`) is asked for it.
 
     Parameters
     ----------
-    model : RNN
+    model : RNN or a model with ``jacobian``
     u_t : array_like, shape ``(n_inputs,)``
-    x_prev : array_like, shape ``(n_hidden,)``
+    x_prev : array_like, shape ``(n_states,)``
 
     Returns
     -------
-    numpy.ndarray, shape ``(n_hidden, n_hidden)``
+    numpy.ndarray, shape ``(n_states, n_states)``
     """
+    if hasattr(model, "jacobian") and not isinstance(model, RNN):
+        return model.jacobian(u_t, x_prev)
     if not isinstance(model, RNN):
-        raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
+        raise TypeError(f"model must be an rnnbook.RNN or have a jacobian() method; got "
+                        f"{type(model).__name__}")
     x_t = model.step(u_t, as_float_array("x_prev", x_prev, shape=(model.n_hidden,)))
     slope = model.hidden_activation.derivative_from_output(x_t)
     return slope[:, None] * model.W_rc
+
+
+def trajectory_jacobians(model, u, x0=None) -> np.ndarray:
+    """The one-step Jacobians ``d x(t) / d x(t-1)`` along a run, ``t = 1 .. T``.
+
+    Parameters
+    ----------
+    model : RNN or a model with ``jacobian``
+    u : array_like, shape ``(T, n_inputs)``
+    x0 : array_like, shape ``(n_states,)``, optional
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(T, n_states, n_states)``
+    """
+    u = as_float_array("u", u, shape=(None, model.n_inputs))
+    if u.shape[0] == 0:
+        raise ValueError("u must hold at least one step")
+    x_start = model._check_initial_state(x0, ())
+    states = model.run(u, x_start).states
+    previous = np.vstack([x_start[None], states[:-1]])
+    return np.array([state_jacobian(model, u_t, x) for u_t, x in zip(u, previous)])
+
+
+def gradient_norms(jacobians) -> np.ndarray:
+    """Norms of ``d x(T) / d x(T-k)`` for ``k = 1 .. T``, from the one-step Jacobians.
+
+    ``d x(T) / d x(T-k) = J(T) J(T-1) ... J(T-k+1)``: the factor by which a
+    perturbation of the state ``k`` steps back (or, transposed, an error sent
+    back ``k`` steps by BPTT) is scaled at most. The products are accumulated
+    from the end, one matrix product per lag.
+
+    Parameters
+    ----------
+    jacobians : array_like, shape ``(T, n, n)``
+        ``jacobians[t - 1] = d x(t) / d x(t-1)`` as from :func:`trajectory_jacobians`.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(T,)``
+        Entry ``k - 1`` is the spectral norm (largest singular value) of the
+        product over the last ``k`` steps.
+    """
+    jacobians = as_float_array("jacobians", jacobians, ndim=3)
+    product = np.eye(jacobians.shape[1])
+    norms = np.empty(jacobians.shape[0])
+    for k, J in enumerate(jacobians[::-1]):
+        product = product @ J
+        norms[k] = np.linalg.norm(product, 2)
+    return norms
+
+
+def fit_log_slope(norms, lags=None) -> tuple[float, float]:
+    """Least-squares line through ``log(norms)`` against lag: ``(slope, intercept)``.
+
+    A straight line means exponential decay (slope < 0) or growth (slope > 0),
+    at the rate ``exp(slope)`` per step. Zero norms (underflow) are left out.
+    """
+    norms = as_float_array("norms", norms, ndim=1)
+    lags = np.arange(1, norms.size + 1) if lags is None else as_float_array(
+        "lags", lags, shape=(norms.size,))
+    keep = norms > 0
+    if keep.sum() < 2:
+        raise ValueError("need at least two positive norms to fit a line")
+    slope, intercept = np.polyfit(lags[keep], np.log(norms[keep]), 1)
+    return float(slope), float(intercept)
 
 
 def contraction_bound(model: RNN) -> float:

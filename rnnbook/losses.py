@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook.activations import Activation, log_softmax
+from rnnbook.validation import as_float_array
 
 LOSSES = ("squared_error", "cross_entropy")
 
@@ -78,3 +79,58 @@ def loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
         per_unit = -targets * log_softmax(logits, axis=-1)
     value = np.sum(w * per_unit)
     return float(value), w * (outputs - targets)
+
+
+def check_training_data(model, u, targets, mask):
+    """Check a training batch; return ``u``, ``targets`` and ``mask`` as ``(B, T, ...)`` arrays.
+
+    ``u`` becomes ``(B, T, n_inputs)``, ``targets`` ``(B, T, n_outputs)`` and
+    ``mask`` ``(B, T)``; a single sequence ``(T, ...)`` becomes a batch of one,
+    and ``mask=None`` selects every step.
+    """
+    if getattr(model, "W_or", None) is None:
+        raise ValueError("training needs a readout: this model has no readout (W_or)")
+    u = as_float_array("u", u, ndim=(2, 3))
+    single = u.ndim == 2
+    if single:
+        u = u[None]
+    n_batch, n_steps, width = u.shape
+    if width != model.n_inputs:
+        raise ValueError(f"u must have {model.n_inputs} entries on its last axis "
+                         f"(n_inputs); got shape {u.shape}")
+    if n_batch == 0 or n_steps == 0:
+        raise ValueError(f"u must hold at least one step of one sequence; got {u.shape}")
+    targets = as_float_array("targets", targets, ndim=2 if single else 3)
+    if single:
+        targets = targets[None]
+    if targets.shape != (n_batch, n_steps, model.n_outputs):
+        want = (n_steps, model.n_outputs) if single else (n_batch, n_steps, model.n_outputs)
+        raise ValueError(f"targets must have shape {want} to match u; got "
+                         f"{targets.shape[1:] if single else targets.shape}")
+    if mask is None:
+        mask = np.ones((n_batch, n_steps))
+    else:
+        mask = as_float_array("mask", mask, ndim=1 if single else 2)
+        if single:
+            mask = mask[None]
+        if mask.shape != (n_batch, n_steps):
+            raise ValueError(f"mask must have shape {(n_batch, n_steps)[single:]} to "
+                             f"match u; got {mask.shape[single:]}")
+        if not np.all((mask == 0) | (mask == 1)):
+            raise ValueError("mask must hold only 0 and 1")
+    if not mask.any():
+        raise ValueError("mask selects no step: there is nothing to learn from")
+    return u, targets, mask
+
+def model_loss(model, u, targets, mask=None, *, loss: str = "squared_error", x0=None) -> float:
+    """The training loss of any model with ``run()``, ``logits(states)`` and ``output_activation``.
+
+    Same definition as the ``loss_and_gradients`` methods (mean per-step loss
+    over the masked steps); used by :mod:`rnnbook.gradcheck`.
+    """
+    check_loss(loss, model.output_activation)
+    u, targets, mask = check_training_data(model, u, targets, mask)
+    logits = model.logits(model.run(u, x0).states)
+    value, _ = loss_and_delta(loss, model.output_activation, logits,
+                              model.output_activation(logits), targets, mask / mask.sum())
+    return value

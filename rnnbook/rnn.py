@@ -20,7 +20,7 @@ import numpy as np
 
 from rnnbook.activations import Activation, get_activation
 from rnnbook.core import StateSpaceModel
-from rnnbook.losses import check_loss, loss_and_delta
+from rnnbook.losses import check_loss, check_training_data, loss_and_delta, model_loss
 from rnnbook.validation import (
     as_float_array,
     as_generator,
@@ -145,39 +145,7 @@ class RNN(StateSpaceModel):
 
     # ------------------------------------------------ learning through time
     def _check_training_data(self, u, targets, mask):
-        if self.W_or is None:
-            raise ValueError("training needs a readout: this RNN has no W_or")
-        u = as_float_array("u", u, ndim=(2, 3))
-        single = u.ndim == 2
-        if single:
-            u = u[None]
-        n_batch, n_steps, width = u.shape
-        if width != self.n_inputs:
-            raise ValueError(f"u must have {self.n_inputs} entries on its last axis "
-                             f"(n_inputs); got shape {u.shape}")
-        if n_batch == 0 or n_steps == 0:
-            raise ValueError(f"u must hold at least one step of one sequence; got {u.shape}")
-        targets = as_float_array("targets", targets, ndim=2 if single else 3)
-        if single:
-            targets = targets[None]
-        if targets.shape != (n_batch, n_steps, self.n_outputs):
-            want = (n_steps, self.n_outputs) if single else (n_batch, n_steps, self.n_outputs)
-            raise ValueError(f"targets must have shape {want} to match u; got "
-                             f"{targets.shape[1:] if single else targets.shape}")
-        if mask is None:
-            mask = np.ones((n_batch, n_steps))
-        else:
-            mask = as_float_array("mask", mask, ndim=1 if single else 2)
-            if single:
-                mask = mask[None]
-            if mask.shape != (n_batch, n_steps):
-                raise ValueError(f"mask must have shape {(n_batch, n_steps)[single:]} to "
-                                 f"match u; got {mask.shape[single:]}")
-            if not np.all((mask == 0) | (mask == 1)):
-                raise ValueError("mask must hold only 0 and 1")
-        if not mask.any():
-            raise ValueError("mask selects no step: there is nothing to learn from")
-        return u, targets, mask
+        return check_training_data(self, u, targets, mask)
 
     def loss_and_gradients(self, u, targets, mask=None, *, loss: str = "squared_error",
                            truncate: int | None = None, x0=None):
@@ -258,23 +226,24 @@ class RNN(StateSpaceModel):
                 carried[:] = 0.0                          # a window boundary: cut
             delta_r[:, t] = (error[:, t] + carried) * slope[:, t]
             carried = delta_r[:, t] @ self.W_rc
+        flat = delta_r.reshape(-1, self.n_hidden)        # sums over (batch, time)
+        flat_o = delta_o.reshape(-1, self.n_outputs)
         grads = {
-            "W_ri": np.einsum("bth,bti->hi", delta_r, u),
-            "W_rc": np.einsum("bth,btj->hj", delta_r, states[:, :-1]),
-            "t_r": delta_r.sum(axis=(0, 1)),
-            "W_or": np.einsum("bto,bth->oh", delta_o, hidden),
-            "t_o": delta_o.sum(axis=(0, 1)),
+            "W_ri": flat.T @ u.reshape(-1, self.n_inputs),
+            "W_rc": flat.T @ states[:, :-1].reshape(-1, self.n_hidden),
+            "t_r": flat.sum(axis=0),
+            "W_or": flat_o.T @ hidden.reshape(-1, self.n_hidden),
+            "t_o": flat_o.sum(axis=0),
         }
         return value, grads
 
     def loss(self, u, targets, mask=None, *, loss: str = "squared_error", x0=None) -> float:
         """The training loss alone, same arguments as :meth:`loss_and_gradients`."""
-        check_loss(loss, self.output_activation)
-        u, targets, mask = self._check_training_data(u, targets, mask)
-        logits = self.run(u, x0).states @ self.W_or.T + self.t_o
-        value, _ = loss_and_delta(loss, self.output_activation, logits,
-                                  self.output_activation(logits), targets, mask / mask.sum())
-        return value
+        return model_loss(self, u, targets, mask, loss=loss, x0=x0)
+
+    def logits(self, states) -> np.ndarray:
+        """The output layer's net input ``W_or x + t_o`` for states of shape ``(..., n_hidden)``."""
+        return states @ self.W_or.T + self.t_o
 
     # ------------------------------------------------------- constructors
     @classmethod

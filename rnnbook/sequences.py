@@ -160,3 +160,140 @@ def elman_letters(n_consonants: int, *, seed: SeedLike = None) -> tuple[np.ndarr
     consonants = rng.choice(list(ELMAN_WORDS), size=n_consonants)
     text = "".join(ELMAN_WORDS[c] for c in consonants)
     return np.array([alphabet.index(ch) for ch in text], dtype=np.int64), alphabet
+
+
+def latching_task(n_sequences: int, n_noise: int, *, n_signal: int = 3,
+                  noise: float = 0.5, seed: SeedLike = None):
+    """The information latching task of Bengio, Simard and Frasconi (1994).
+
+    Each sequence belongs to one of two classes. Its first ``n_signal`` inputs
+    carry the class (``+1`` for class 1, ``-1`` for class 0); then come
+    ``n_noise`` inputs of Gaussian noise with standard deviation ``noise``,
+    which carry no information. The class must be given at the last step: the
+    network has to keep it for ``n_noise`` steps while noise keeps arriving.
+
+    Returns
+    -------
+    u : numpy.ndarray, shape ``(n_sequences, n_signal + n_noise, 1)``
+    targets : numpy.ndarray, shape ``(n_sequences, n_signal + n_noise, 1)``
+        The class at every step (only the last one is meant to be used).
+    mask : numpy.ndarray, shape ``(n_sequences, n_signal + n_noise)``
+        1 at the last step only.
+    labels : numpy.ndarray of int64, shape ``(n_sequences,)``
+    """
+    n_sequences = check_positive_int("n_sequences", n_sequences)
+    if isinstance(n_noise, bool) or not isinstance(n_noise, (int, np.integer)) or n_noise < 0:
+        raise ValueError(f"n_noise must be a non-negative integer; got {n_noise!r}")
+    n_signal = check_positive_int("n_signal", n_signal)
+    rng = as_generator(seed)
+    labels = rng.integers(0, 2, size=n_sequences)
+    length = n_signal + int(n_noise)
+    u = np.empty((n_sequences, length, 1))
+    u[:, :n_signal, 0] = (2.0 * labels - 1.0)[:, None]
+    u[:, n_signal:, 0] = rng.normal(0.0, noise, size=(n_sequences, int(n_noise)))
+    targets = np.broadcast_to(labels[:, None, None].astype(float), u.shape).copy()
+    mask = np.zeros((n_sequences, length))
+    mask[:, -1] = 1.0
+    return u, targets, mask, labels.astype(np.int64)
+
+
+def adding_problem(n_sequences: int, length: int, *, seed: SeedLike = None):
+    """The adding problem (Hochreiter and Schmidhuber 1997).
+
+    Each step has two inputs: a value drawn uniformly from ``[0, 1]`` and a
+    marker that is 1 at exactly two steps (one in the first half of the
+    sequence, one in the second) and 0 elsewhere. The target, due at the
+    last step, is the sum of the two marked values. Always answering 1 gives
+    a mean squared error of 1/6.
+
+    Returns
+    -------
+    u : numpy.ndarray, shape ``(n_sequences, length, 2)``
+    targets : numpy.ndarray, shape ``(n_sequences, length, 1)``
+    mask : numpy.ndarray, shape ``(n_sequences, length)``
+        1 at the last step only.
+    """
+    n_sequences = check_positive_int("n_sequences", n_sequences)
+    length = check_positive_int("length", length)
+    if length < 2:
+        raise ValueError(f"length must be at least 2; got {length}")
+    rng = as_generator(seed)
+    values = rng.uniform(0.0, 1.0, size=(n_sequences, length))
+    half = length // 2
+    first = rng.integers(0, half, size=n_sequences)
+    second = rng.integers(half, length, size=n_sequences)
+    markers = np.zeros((n_sequences, length))
+    rows = np.arange(n_sequences)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    u = np.stack([values, markers], axis=-1)
+    total = values[rows, first] + values[rows, second]
+    targets = np.broadcast_to(total[:, None, None], (n_sequences, length, 1)).copy()
+    mask = np.zeros((n_sequences, length))
+    mask[:, -1] = 1.0
+    return u, targets, mask
+
+
+def markov_chain(transition_matrix, length: int, seed: SeedLike = None,
+                 initial=None) -> np.ndarray:
+    """Draw a symbolic sequence from a Markov chain of order 1 or higher.
+
+    A first-order chain has a transition matrix ``P[a, b]``, the probability
+    that symbol ``b`` follows symbol ``a``; zeros are *forbidden transitions*
+    that never occur. A chain of order ``m`` has an array of ``m + 1`` axes,
+    ``P[s(t-m), ..., s(t-1), s(t)]``.
+
+    Parameters
+    ----------
+    transition_matrix : array_like, shape ``(n_symbols,) * (order + 1)``
+        Non-negative; every distribution over its last axis sums to 1 (within 1e-8).
+    length : int
+        Positive length of the sequence (the initial symbols included).
+    seed : int, numpy.random.Generator or None
+    initial : array_like, shape ``(n_symbols,) * order``, optional
+        Distribution of the first ``order`` symbols; uniform over all blocks by default.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(length,)``, int64
+
+    Notes
+    -----
+    The chain is sampled by inverting the cumulative distribution of the
+    current context with one uniform number per step. Introduced in chapter 6,
+    *Fixed input-driven dynamics*.
+    """
+    from bisect import bisect_right
+
+    length = check_positive_int("length", length)
+    P = as_float_array("transition_matrix", transition_matrix)
+    if P.ndim < 2 or len(set(P.shape)) != 1 or P.shape[0] == 0:
+        raise ValueError("transition_matrix must have at least two axes, all of the same "
+                         f"positive length (n_symbols); got shape {P.shape}")
+    n_symbols, order = P.shape[0], P.ndim - 1
+    rows = P.reshape(-1, n_symbols)
+    if np.any(rows < 0) or np.any(np.abs(rows.sum(axis=1) - 1.0) > 1e-8):
+        raise ValueError("transition_matrix must be non-negative and sum to 1 over its last "
+                         "axis (one distribution of the next symbol per context)")
+    n_contexts = n_symbols ** order
+    if initial is None:
+        initial = np.full(n_contexts, 1.0 / n_contexts)
+    else:
+        initial = as_float_array("initial", initial, shape=(n_symbols,) * order).ravel()
+        if np.any(initial < 0) or abs(initial.sum() - 1.0) > 1e-8:
+            raise ValueError("initial must be non-negative and sum to 1; "
+                             f"got sum {initial.sum()}")
+    rng = as_generator(seed)
+    context = int(rng.choice(n_contexts, p=initial / initial.sum()))
+    first = [(context // n_symbols ** (order - 1 - i)) % n_symbols for i in range(order)]
+    cumulative = np.cumsum(rows, axis=1)
+    for row, probs in zip(cumulative, rows):  # no draw may land on a forbidden symbol
+        row[np.flatnonzero(probs > 0)[-1]:] = 1.0
+    cumulative = cumulative.tolist()
+    uniforms = rng.random(max(length - order, 0)).tolist()
+    out = first + [0] * len(uniforms)
+    for t, draw in enumerate(uniforms, start=order):
+        symbol = bisect_right(cumulative[context], draw)
+        out[t] = symbol
+        context = (context * n_symbols + symbol) % n_contexts
+    return np.array(out[:length], dtype=np.int64)

@@ -12,6 +12,7 @@ notebook's wall time.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,11 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# as in the Makefile: one BLAS thread for the book's small matrices; the
+# kernels started below inherit it
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def execute(path: Path, timeout: int = 600) -> float:

@@ -1,0 +1,123 @@
+"""Train many independent networks at once, as one block-diagonal network.
+
+Success rates over seeds need many trainings, and for small networks a Python
+loop over them costs far more than the arithmetic. :func:`stack` puts ``K``
+networks of the same shape side by side in one network whose recurrent and
+readout weights are block-diagonal: member ``k`` owns the ``k``-th block of
+units and the ``k``-th block of outputs, and no weight connects two members.
+Because the blocks never interact, the gradient of the stacked network's loss
+(the sum of the members' losses) with respect to a member's weights is that
+member's own gradient. :func:`project` zeroes the off-block weights after each
+update (pass it as ``after_update`` to :func:`rnnbook.optim.train`), so they
+stay zero whatever the optimiser does with them; with optimisers that treat
+every weight separately (SGD, momentum, Adam), each member then trains exactly
+as it would alone. Gradient clipping by a global norm would couple the
+members, so do not clip a stack.
+
+Works for :class:`rnnbook.RNN` and :class:`rnnbook.lstm.LSTM` with elementwise
+output activations.
+
+Introduced in chapter 4, *Information latching and vanishing gradients*.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnbook.lstm import LSTM
+from rnnbook.rnn import RNN
+
+
+def _gate_rows(n_members: int, hidden: int, n_gates: int, k: int) -> np.ndarray:
+    """Rows of member ``k`` in a stacked gate matrix ordered [gate][member][unit]."""
+    total = n_members * hidden
+    return np.concatenate([g * total + k * hidden + np.arange(hidden) for g in range(n_gates)])
+
+
+def stack(models):
+    """Put ``K`` networks of identical shape side by side in one network.
+
+    Parameters
+    ----------
+    models : list of RNN or list of LSTM
+        At least one; all of the same class, sizes and activations.
+
+    Returns
+    -------
+    stacked : RNN or LSTM
+        ``n_hidden = K * H``, ``n_outputs = K * n_outputs``; output block ``k``
+        is member ``k``'s output.
+    masks : dict of numpy.ndarray of bool
+        For each parameter, which entries may be non-zero.
+    """
+    models = list(models)
+    if not models:
+        raise ValueError("models must hold at least one network")
+    first = models[0]
+    if not isinstance(first, (RNN, LSTM)):
+        raise TypeError(f"models must be RNN or LSTM networks; got {type(first).__name__}")
+    for m in models[1:]:
+        if type(m) is not type(first) or any(m.parameters()[n].shape != v.shape
+                                             for n, v in first.parameters().items()):
+            raise ValueError("every network in models must have the same class and shapes")
+    if first.output_activation.derivative_from_output is None:
+        raise ValueError("stacking needs an elementwise output activation (not softmax)")
+    n_members, hidden, n_out = len(models), first.n_hidden, first.n_outputs
+    n_gates = 4 if isinstance(first, LSTM) else 1
+    total = n_members * hidden
+    W_ri = np.zeros((n_gates * total, first.n_inputs))
+    W_rc = np.zeros((n_gates * total, total))
+    t_r = np.zeros(n_gates * total)
+    W_or = np.zeros((n_members * n_out, total))
+    t_o = np.zeros(n_members * n_out)
+    masks = {name: np.zeros(value.shape, dtype=bool) for name, value in
+             dict(W_ri=W_ri, W_rc=W_rc, t_r=t_r, W_or=W_or, t_o=t_o).items()}
+    for k, m in enumerate(models):
+        rows = _gate_rows(n_members, hidden, n_gates, k)
+        cols = k * hidden + np.arange(hidden)
+        outs = k * n_out + np.arange(n_out)
+        W_ri[rows] = m.W_ri
+        W_rc[np.ix_(rows, cols)] = m.W_rc
+        t_r[rows] = m.t_r
+        W_or[np.ix_(outs, cols)] = m.W_or
+        t_o[outs] = m.t_o
+        masks["W_ri"][rows] = True
+        masks["W_rc"][np.ix_(rows, cols)] = True
+        masks["t_r"][rows] = True
+        masks["W_or"][np.ix_(outs, cols)] = True
+        masks["t_o"][outs] = True
+    if isinstance(first, LSTM):
+        stacked = LSTM(W_ri, W_rc, W_or, t_r, t_o, output_activation=first.output_activation)
+    else:
+        stacked = RNN(W_ri, W_rc, W_or, t_r, t_o, hidden_activation=first.hidden_activation,
+                      output_activation=first.output_activation)
+    return stacked, masks
+
+
+def project(model, masks) -> None:
+    """Zero, in place, every weight that ``masks`` says must be zero."""
+    for name, value in model.parameters().items():
+        value[~masks[name]] = 0.0
+
+
+def unstack(stacked, n_members: int):
+    """Split a stacked network back into its ``n_members`` members (copies)."""
+    total = stacked.n_hidden
+    if n_members < 1 or total % n_members or stacked.n_outputs % n_members:
+        raise ValueError(f"a network with {total} units and {stacked.n_outputs} outputs "
+                         f"cannot be split into {n_members} members")
+    hidden, n_out = total // n_members, stacked.n_outputs // n_members
+    n_gates = 4 if isinstance(stacked, LSTM) else 1
+    members = []
+    for k in range(n_members):
+        rows = _gate_rows(n_members, hidden, n_gates, k)
+        cols = k * hidden + np.arange(hidden)
+        outs = k * n_out + np.arange(n_out)
+        parts = (stacked.W_ri[rows], stacked.W_rc[np.ix_(rows, cols)],
+                 stacked.W_or[np.ix_(outs, cols)], stacked.t_r[rows], stacked.t_o[outs])
+        if isinstance(stacked, LSTM):
+            members.append(LSTM(*parts, output_activation=stacked.output_activation))
+        else:
+            members.append(RNN(*parts, hidden_activation=stacked.hidden_activation,
+                               output_activation=stacked.output_activation))
+    return members
