@@ -454,3 +454,322 @@ step="1" style="width:60%" aria-label="{param}"> <span id="{key}-label">{labels[
 </script>
 </div>"""
     return HTML(html)
+
+
+# ----------------------------------------------- chapters 6 and 7: contractive coding
+def plot_code_cloud(codes, symbols=None, alphabet: Sequence[str] | None = None, *,
+                    corners=None, ax=None, title: str | None = None, size: float = 1.0,
+                    grid_level: int = 0, colour: bool = True, resolution: int | None = None):
+    """The codes of a sequence in the unit square, coloured by the symbol just read.
+
+    Parameters
+    ----------
+    codes : array_like, shape ``(T, 2)``
+        States of a :class:`~rnnbook.contractive.ContractiveCoder` (or any points
+        of the unit square).
+    symbols : array_like of int, shape ``(T,)``, optional
+        ``symbols[t]`` is the symbol read to reach ``codes[t]``; colours the points.
+    alphabet : sequence of str, optional
+        Symbol names, written at ``corners``.
+    corners : array_like, shape ``(len(alphabet), 2)``, optional
+        Where the symbols sit (the coder's ``corners``).
+    size : float
+        Marker area.
+    grid_level : int
+        Draw the dyadic grid of boxes of side ``2**-grid_level`` (0: none).
+    colour : bool
+        Colour by the last symbol (``True``) or draw all points black.
+    resolution : int, optional
+        Instead of a dot per code, fill every box of side ``1 / resolution``
+        that holds a code (in the colour of the last code that fell into it):
+        a picture of the set the codes cover at that scale, and a much
+        lighter image than many thousand dots.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    codes = as_float_array("codes", codes, ndim=2)
+    if codes.shape[1] != 2:
+        raise ValueError(f"codes must have shape (T, 2); got {codes.shape}")
+    fig, ax = _axes(ax, (4.4, 4.4))
+    if colour and symbols is not None:
+        symbols = np.asarray(symbols)
+        if symbols.shape != codes.shape[:1]:
+            raise ValueError(f"symbols must have shape ({codes.shape[0]},); "
+                             f"got {symbols.shape}")
+        colours = np.array(PALETTE)[symbols % len(PALETTE)]
+    else:
+        colours = "black"
+    if resolution is None:
+        ax.scatter(codes[:, 0], codes[:, 1], s=size, c=colours, lw=0, rasterized=True)
+    else:
+        if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 1:
+            raise ValueError(f"resolution must be a positive integer; got {resolution!r}")
+        if np.any(codes < 0) or np.any(codes > 1):
+            raise ValueError("codes must lie in the unit square to be drawn as boxes")
+        image = np.ones((resolution, resolution, 4))
+        image[..., 3] = 0.0                                   # transparent background
+        cells = np.minimum((codes * resolution).astype(np.int64), resolution - 1)
+        rgba = mpl.colors.to_rgba_array(colours)
+        image[cells[:, 1], cells[:, 0]] = rgba if len(rgba) > 1 else rgba[0]
+        ax.imshow(image, origin="lower", extent=(0, 1, 0, 1), interpolation="nearest",
+                  zorder=1)
+    for j in range(1, 2 ** grid_level):
+        width = 1.0 if j * 2 == 2 ** grid_level else 0.5
+        where = j / 2 ** grid_level
+        ax.plot([where, where], [0, 1], color="0.35", lw=width, zorder=1.5)
+        ax.plot([0, 1], [where, where], color="0.35", lw=width, zorder=1.5)
+    if alphabet is not None and corners is not None:
+        corners = as_float_array("corners", corners, shape=(len(alphabet), 2))
+        for index, (name, (cx, cy)) in enumerate(zip(alphabet, corners)):
+            colour_k = PALETTE[index % len(PALETTE)] if colour and symbols is not None \
+                else "black"
+            ax.text(cx + (0.05 if cx >= 0.5 else -0.05), cy + (0.05 if cy >= 0.5 else -0.05),
+                    name, ha="center", va="center", fontsize=12, fontweight="bold",
+                    color=colour_k)
+    ax.plot([0, 1, 1, 0, 0], [0, 0, 1, 1, 0], color="0.5", lw=0.6, zorder=0.5)
+    ax.set(xlim=(-0.1, 1.1), ylim=(-0.1, 1.1), xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
+           xlabel="$x_1$", ylabel="$x_2$")
+    ax.spines[["left", "bottom"]].set_visible(False)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def _box_fit(points, exponents):
+    from rnnbook.contractive import box_counting_dimension
+
+    return box_counting_dimension(points, exponents)
+
+
+def plot_chaos_game(k: float = 0.5, source: str | None = None, *, sources=None,
+                    n_points: int = 200_000, washout: int = 20):
+    """Chapter 6's explorer: the chaos game of a source for a contraction coefficient ``k``.
+
+    Codes the first ``washout + n_points`` symbols of the chosen source with
+    :class:`~rnnbook.contractive.ContractiveCoder` (four symbols at the corners
+    of the unit square, unless the source gives its own corners) and draws
+    (left) the set of codes (boxes of side 1/256 that hold a code, coloured
+    by the last symbol) and (right) the box counts ``N(2**-j)`` with the
+    fitted box-counting dimension (slope over ``j = 4 .. 8``) beside the
+    similarity dimension ``log m / log(1/k)`` of the ``m`` maps the source
+    uses (capped at 2; it is the dimension only for ``k <= 1/2``, where the
+    maps' images do not overlap).
+
+    Parameters
+    ----------
+    k : float
+        Contraction coefficient, ``0 < k < 1``.
+    source : str, optional
+        A key of ``sources``; the first one by default.
+    sources : dict
+        Name to ``(symbols, alphabet)`` or ``(symbols, alphabet, corners)``;
+        four-symbol sequences.
+    n_points : int
+        Codes drawn and counted, after a transient of ``washout`` symbols.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import math
+
+    from rnnbook.contractive import ContractiveCoder
+
+    if not sources:
+        raise ValueError("sources must name at least one sequence")
+    source = next(iter(sources)) if source is None else source
+    if source not in sources:
+        raise ValueError(f"source must be one of {list(sources)}; got {source!r}")
+    symbols, alphabet, *rest = sources[source]
+    corners = rest[0] if rest else None
+    symbols = np.asarray(symbols)[: washout + n_points]
+    coder = ContractiveCoder(len(alphabet), k, corners=corners)
+    codes = coder.code(symbols)[washout:]
+    last = symbols[washout:]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 4.2),
+                                      gridspec_kw={"width_ratios": [1, 1.05]})
+    plot_code_cloud(codes, last, alphabet, corners=coder.corners, ax=left, resolution=256)
+    exponents = np.arange(1, 11)
+    fit_range = np.arange(4, 9)
+    counts = _box_fit(codes, exponents).counts
+    fit = _box_fit(codes, fit_range)
+    used = np.unique(last).size
+    theory = min(2.0, math.log(used) / math.log(1 / k))
+    right.plot(exponents, np.log2(counts), "o-", color=PALETTE[0], label="occupied boxes")
+    right.plot(fit_range, (fit.intercept + fit.dimension * fit_range * math.log(2))
+               / math.log(2), "-", color=PALETTE[5], lw=2,
+               label=f"fit $j$ = 4..8: slope {fit.dimension:.3f}")
+    right.plot(exponents, theory * (exponents - 4) + np.log2(counts[3]), "--", color="0.4",
+               label=f"slope log {used} / log(1/k) = {theory:.3f}"
+                     + (" (capped)" if theory == 2.0 else ""))
+    right.axhline(math.log2(len(codes)), color="0.6", lw=0.8, ls=":")
+    right.text(1.2, math.log2(len(codes)) + 0.3, f"{len(codes):,} points", fontsize=8,
+               color="0.4")
+    right.set(xlabel="$j$ (boxes of side $2^{-j}$)", ylabel="$\\log_2 N(2^{-j})$",
+              title="box counting")
+    right.legend(loc="lower right", fontsize=8)
+    overlap = " (maps overlap)" if k > 0.5 else ""
+    fig.suptitle(f"{source}: k = {k:.2f}{overlap}")
+    return fig
+
+
+def plot_architectural_bias(recurrent_scale: float = 1.0, *, symbols, alphabet: Sequence[str],
+                            n_hidden: int = 8, input_scale: float = 2.0, seed=0,
+                            max_length: int = 8, washout: int = 20):
+    """Chapter 7's explorer: an untrained sigmoid RNN's states, organised by suffix.
+
+    Draws a network :meth:`RNN.random <rnnbook.rnn.RNN.random>` (``n_hidden``
+    units, weights uniform in ``±input_scale`` and ``±recurrent_scale``), runs
+    it over ``symbols`` and shows (left) its states in their principal plane
+    coloured by the last symbol and (right) the mean distance between states
+    whose histories share exactly ``L`` final symbols, divided by the mean
+    distance of all pairs, beside the same curve for the contractive code
+    with ``k = 1/2`` (:func:`rnnbook.contractive.suffix_distance_profile`).
+    The left panel shows the first 5000 states after the ``washout``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from rnnbook.contractive import ContractiveCoder, suffix_distance_profile
+    from rnnbook.dynamics import contraction_bound
+
+    symbols = np.asarray(symbols)
+    n_symbols = len(alphabet)
+    net = RNN.random(n_symbols, n_hidden, input_scale=input_scale,
+                     recurrent_scale=recurrent_scale, seed=seed)
+    states = net.run(np.eye(n_symbols)[symbols]).states
+    codes = ContractiveCoder(n_symbols, 0.5).code(symbols)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 4.0))
+    shown = slice(washout, washout + 5000)              # enough dots to see the groups
+    xy = principal_plane(states[washout:])(states[shown])
+    last = symbols[shown]
+    for index, name in enumerate(alphabet):
+        sel = last == index
+        left.scatter(xy[sel, 0], xy[sel, 1], s=2, lw=0, color=PALETTE[index % len(PALETTE)],
+                     label=f"last symbol {name}", rasterized=True)
+    left.set(xlabel="PC 1", ylabel="PC 2", title=f"RNN states ({n_hidden} units)")
+    left.legend(loc="best", markerscale=4, fontsize=8)
+    for name, run, style in [("untrained RNN", states, "o-"),
+                             ("contractive code, k = 1/2", codes, "s--")]:
+        profile = suffix_distance_profile(run, symbols, max_length, n_pairs=50_000,
+                                          skip=washout, seed=seed)
+        ok = profile.counts[:-1] >= 20
+        right.semilogy(profile.lengths[:-1][ok],
+                       (profile.mean_distance[:-1] / profile.overall_mean)[ok], style,
+                       label=name)
+    right.set(xlabel="common suffix length $L$",
+              ylabel="mean distance / mean of all pairs",
+              title="the longer the shared suffix, the closer")
+    right.legend(loc="lower left", fontsize=8)
+    bound = contraction_bound(net)
+    fig.suptitle(f"recurrent scale {recurrent_scale:.3g}: contraction bound "
+                 f"$\\max\\sigma' \\, \\|W^{{RC}}\\|_2$ = {bound:.2f}"
+                 + (" (a contraction)" if bound < 1 else " (not a contraction)"))
+    return fig
+
+
+# ---------------------------------------------------------------- chapter 4
+def gradient_decay_network(gain: float, n_hidden: int = 64, seed: int = 2026) -> RNN:
+    """A random tanh network in the contracting (``gain < 1``) or expanding (``gain > 1``) regime.
+
+    ``W_rc`` has independent normal entries with standard deviation
+    ``gain / sqrt(n_hidden)`` (a fixed draw, scaled), ``W_ri`` standard normal
+    entries, one input, no readout. For large ``n_hidden`` such networks are
+    known to settle (``gain < 1``) or to move chaotically (``gain > 1``).
+    """
+    rng = np.random.default_rng(seed)
+    W_rc = rng.normal(0.0, 1.0 / np.sqrt(n_hidden), size=(n_hidden, n_hidden))
+    W_ri = rng.normal(0.0, 1.0, size=(n_hidden, 1))
+    return RNN(W_ri, gain * W_rc, hidden_activation="tanh")
+
+
+def gradient_decay_norms(gain: float, noise: float = 0.1, n_steps: int = 60,
+                         n_hidden: int = 64, n_transient: int = 200, seed: int = 2026):
+    """Norms of ``d x(T) / d x(T - k)``, ``k = 1 .. n_steps``, for :func:`gradient_decay_network`.
+
+    The network is driven by Gaussian noise (standard deviation ``noise``) for
+    ``n_transient`` steps from a random state, so that it has reached its
+    long-run behaviour, and the Jacobians are taken along the next
+    ``n_steps`` steps.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_steps,)``
+    """
+    from rnnbook.dynamics import gradient_norms, trajectory_jacobians
+
+    network = gradient_decay_network(gain, n_hidden, seed)
+    rng = np.random.default_rng(seed + 1)
+    u = rng.normal(0.0, noise, size=(n_transient + n_steps, 1))
+    start = rng.normal(0.0, 0.5, size=n_hidden)
+    x = network.run(u[:n_transient], start).states[-1] if n_transient else start
+    return gradient_norms(trajectory_jacobians(network, u[n_transient:], x))
+
+
+def plot_gradient_decay(gain: float = 0.5, noise: float = 0.1, n_steps: int = 60,
+                        n_hidden: int = 64, ax=None):
+    """How fast ``d x(T) / d x(T - k)`` shrinks or grows with the lag ``k``.
+
+    Draws :func:`gradient_decay_norms` on a log scale with the fitted
+    exponential rate (:func:`rnnbook.dynamics.fit_log_slope`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from rnnbook.dynamics import fit_log_slope
+
+    norms = gradient_decay_norms(gain, noise, n_steps, n_hidden)
+    slope, intercept = fit_log_slope(norms)
+    lags = np.arange(1, n_steps + 1)
+    fig, ax = _axes(ax, (6.4, 3.6))
+    ax.semilogy(lags, np.maximum(norms, 1e-300), "o", ms=3, label="measured")
+    ax.semilogy(lags, np.exp(intercept + slope * lags), "-", lw=1,
+                label=f"fit: slope {slope:.3f}, factor {np.exp(slope):.3f} per step")
+    ax.set(xlabel="lag $k$", ylabel="$\\|\\partial x(T) / \\partial x(T-k)\\|$",
+           title=f"{n_hidden} tanh units, gain {gain:g}, input noise {noise:g}")
+    ax.legend(loc="best")
+    return fig
+
+
+# ---------------------------------------------------------------- chapter 5
+def plot_forget_bias(forget_bias: float = 3.0, n_steps: int = 100, n_hidden: int = 16,
+                     seed: int = 2026, ax=None):
+    """How far back an untrained LSTM passes gradients, for a forget-gate bias.
+
+    An LSTM with small weights (:meth:`rnnbook.lstm.LSTM.random` with
+    ``weight_scale=0.1`` and this ``forget_bias``), as at the start of training, is
+    driven by Gaussian noise; the norms of ``d x(T) / d x(T - k)`` for its state
+    ``[h; c]`` are drawn against the lag with the product of the mean forget
+    gate ``mean(f)**k``, the rate at which the cell forgets.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from rnnbook.dynamics import gradient_norms, trajectory_jacobians
+    from rnnbook.lstm import LSTM
+
+    network = LSTM.random(1, n_hidden, 1, forget_bias=forget_bias, weight_scale=0.1,
+                          seed=seed)
+    u = np.random.default_rng(seed + 1).normal(0.0, 0.5, size=(n_steps, 1))
+    x0 = np.zeros(2 * n_hidden)
+    norms = gradient_norms(trajectory_jacobians(network, u, x0))
+    states = network.run(u, x0).states
+    h_prev = np.vstack([x0[None, :n_hidden], states[:-1, :n_hidden]])
+    forget = network._gates(network.input_drive(u), h_prev)[1]
+    mean_f = float(forget.mean())
+    lags = np.arange(1, n_steps + 1)
+    fig, ax = _axes(ax, (6.4, 3.6))
+    ax.semilogy(lags, norms, "o", ms=3, label="$\\|\\partial x(T) / \\partial x(T-k)\\|$")
+    ax.semilogy(lags, mean_f ** lags, "-", lw=1,
+                label=f"mean forget gate$^k$ (mean f = {mean_f:.3f})")
+    ax.set(xlabel="lag $k$", ylabel="norm", ylim=(1e-12, 10),
+           title=f"untrained LSTM, forget-gate bias {forget_bias:g}")
+    ax.legend(loc="lower left")
+    return fig

@@ -90,3 +90,87 @@ def extraction_explorer(model, strings, n_symbols, *, accept_empty=None, referen
         seed=IntSlider(value=0, min=0, max=20, step=1, description="k-means seed",
                        continuous_update=False),
     )
+
+
+def chaos_game_explorer(sources):
+    """Chapter 6: move the contraction coefficient ``k`` and choose the source of the chaos game.
+
+    A slider for ``k`` (0.1 to 0.9) and a menu of ``sources`` drive
+    :func:`rnnbook.plotting.plot_chaos_game`.
+
+    Parameters
+    ----------
+    sources : dict
+        Name to ``(symbols, alphabet)`` or ``(symbols, alphabet, corners)``.
+    """
+    from ipywidgets import Dropdown, FloatSlider, IntSlider, fixed, interactive
+
+    return interactive(
+        _shown(plotting.plot_chaos_game), sources=fixed(sources),
+        k=FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="k",
+                      continuous_update=False),
+        source=Dropdown(options=list(sources), value=next(iter(sources)),
+                        description="source"),
+        n_points=IntSlider(value=200_000, min=10_000, max=400_000, step=10_000,
+                           description="points", continuous_update=False),
+    )
+
+
+def architectural_bias_explorer(symbols, alphabet):
+    """Chapter 7: the weight scales of an untrained RNN and how its states follow suffixes.
+
+    Sliders for ``recurrent_scale``, ``input_scale``, ``n_hidden`` and the
+    weight ``seed`` drive :func:`rnnbook.plotting.plot_architectural_bias`.
+    """
+    from ipywidgets import FloatSlider, IntSlider, fixed, interactive
+
+    return interactive(
+        _shown(plotting.plot_architectural_bias), symbols=fixed(symbols),
+        alphabet=fixed(alphabet),
+        recurrent_scale=FloatSlider(value=1.0, min=0.0, max=16.0, step=0.5,
+                                    description="recurrent", continuous_update=False),
+        input_scale=FloatSlider(value=2.0, min=0.25, max=8.0, step=0.25, description="input",
+                                continuous_update=False),
+        n_hidden=IntSlider(value=8, min=2, max=32, step=1, description="units",
+                           continuous_update=False),
+        seed=IntSlider(value=0, min=0, max=20, step=1, description="seed",
+                       continuous_update=False),
+    )
+
+
+def gradient_decay_explorer():
+    """Chapter 4: the gain of ``W_rc`` and the input noise against the decay of gradients.
+
+    Sliders drive :func:`rnnbook.plotting.plot_gradient_decay`.
+    """
+    from ipywidgets import FloatSlider, IntSlider, interactive
+
+    return interactive(
+        _shown(plotting.plot_gradient_decay),
+        gain=FloatSlider(value=0.5, min=0.1, max=4.0, step=0.1, description="gain",
+                         continuous_update=False),
+        noise=FloatSlider(value=0.1, min=0.0, max=2.0, step=0.05, description="noise",
+                          continuous_update=False),
+        n_steps=IntSlider(value=60, min=10, max=200, step=10, description="steps",
+                          continuous_update=False),
+        n_hidden=IntSlider(value=64, min=2, max=128, step=2, description="units",
+                           continuous_update=False),
+    )
+
+
+def forget_bias_explorer():
+    """Chapter 5: the forget-gate bias against how far back an LSTM passes gradients.
+
+    Sliders drive :func:`rnnbook.plotting.plot_forget_bias`.
+    """
+    from ipywidgets import FloatSlider, IntSlider, interactive
+
+    return interactive(
+        _shown(plotting.plot_forget_bias),
+        forget_bias=FloatSlider(value=3.0, min=-2.0, max=8.0, step=0.5,
+                                description="forget bias", continuous_update=False),
+        n_steps=IntSlider(value=100, min=10, max=300, step=10, description="steps",
+                          continuous_update=False),
+        n_hidden=IntSlider(value=16, min=1, max=64, step=1, description="units",
+                           continuous_update=False),
+    )
