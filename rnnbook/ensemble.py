@@ -56,10 +56,15 @@ def stack(models):
     first = models[0]
     if not isinstance(first, (RNN, LSTM)):
         raise TypeError(f"models must be RNN or LSTM networks; got {type(first).__name__}")
+    def activations(m):
+        return (getattr(m, "hidden_activation", None), m.output_activation)
+
     for m in models[1:]:
         if type(m) is not type(first) or any(m.parameters()[n].shape != v.shape
                                              for n, v in first.parameters().items()):
             raise ValueError("every network in models must have the same class and shapes")
+        if activations(m) != activations(first):
+            raise ValueError("every network in models must have the same activations")
     if first.output_activation.derivative_from_output is None:
         raise ValueError("stacking needs an elementwise output activation (not softmax)")
     n_members, hidden, n_out = len(models), first.n_hidden, first.n_outputs
@@ -89,8 +94,9 @@ def stack(models):
     if isinstance(first, LSTM):
         stacked = LSTM(W_ri, W_rc, W_or, t_r, t_o, output_activation=first.output_activation)
     else:
+        x0 = np.concatenate([m.initial_state() for m in models])
         stacked = RNN(W_ri, W_rc, W_or, t_r, t_o, hidden_activation=first.hidden_activation,
-                      output_activation=first.output_activation)
+                      output_activation=first.output_activation, x0=x0)
     return stacked, masks
 
 
@@ -119,5 +125,6 @@ def unstack(stacked, n_members: int):
             members.append(LSTM(*parts, output_activation=stacked.output_activation))
         else:
             members.append(RNN(*parts, hidden_activation=stacked.hidden_activation,
-                               output_activation=stacked.output_activation))
+                               output_activation=stacked.output_activation,
+                               x0=stacked.initial_state()[cols]))
     return members
