@@ -831,10 +831,6 @@ def test_stack_refuses_mismatched_or_softmax_networks():
         stack([object()])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: stack() checks class and shapes only; members "
-                   "with different hidden or output activations are stacked silently with "
-                   "the first member's activations, so output block k is not member k's "
-                   "output (the docstring asks for the same activations)")
 def test_stack_refuses_members_with_different_activations():
     a = make_rnn(2, 3, 2, seed=0, hidden="tanh")
     b = make_rnn(2, 3, 2, seed=1, hidden="sigmoid")
@@ -842,9 +838,6 @@ def test_stack_refuses_members_with_different_activations():
         stack([a, b])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: stack() drops the members' initial states "
-                   "(RNN x0): the stacked RNN starts from zeros, so output block k differs "
-                   "from member k's output when its x0 is not zero")
 def test_stack_keeps_the_members_initial_states():
     rng = np.random.default_rng(730)
     members = [make_rnn(2, 3, 2, seed=k, hidden="tanh", x0=rng.uniform(-1, 1, size=3))
