@@ -773,3 +773,104 @@ def plot_forget_bias(forget_bias: float = 3.0, n_steps: int = 100, n_hidden: int
            title=f"untrained LSTM, forget-gate bias {forget_bias:g}")
     ax.legend(loc="lower left")
     return fig
+
+
+# ---------------------------------------------------------------- chapter 8
+def plot_nll_vs_contexts(ngram, vlmm, *, ax=None, title: str | None = None,
+                         marked: int | None = None, legend: bool = True,
+                         log_nll: bool = False):
+    """Chapter 8: held-out NLL per symbol against the number of contexts, n-grams and VLMMs.
+
+    Parameters
+    ----------
+    ngram, vlmm : rnnbook.markov.Sweep
+        From :func:`rnnbook.markov.ngram_sweep` and :func:`rnnbook.markov.vlmm_sweep`,
+        with test data. The n-grams are joined in order of their order (some
+        orders are written beside their points), the VLMMs in order of their
+        size; the model each family chose on validation data is ringed.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+    marked : int, optional
+        Index of one VLMM of the sweep to mark with a star.
+    legend : bool
+        Draw the legend.
+    log_nll : bool
+        A logarithmic NLL axis (it spreads out the low end of the curves).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax)
+    ax.plot(ngram.n_contexts, ngram.test_nll, "o-", ms=4, lw=1.2, color=PALETTE[0],
+            label="n-grams (labels: order)")
+    step = max(1, int(np.ceil(len(ngram.settings) / 8)))
+    for i in range(0, len(ngram.settings), step):
+        ax.annotate(f"{int(ngram.settings[i])}", (ngram.n_contexts[i], ngram.test_nll[i]),
+                    xytext=(-3, 5), textcoords="offset points", fontsize=8,
+                    color=PALETTE[0], ha="right")
+    order = np.argsort(vlmm.n_contexts, kind="stable")
+    ax.plot(vlmm.n_contexts[order], vlmm.test_nll[order], "s-", ms=3, lw=1.2,
+            color=PALETTE[1], label="VLMMs (one per threshold)")
+    for sweep, colour, name in [(ngram, PALETTE[0], "n-gram"), (vlmm, PALETTE[1], "VLMM")]:
+        b = sweep.best
+        ax.plot(sweep.n_contexts[b], sweep.test_nll[b], "o", ms=12, mfc="none", mec=colour,
+                mew=2, label=f"{name} chosen on validation")
+    if marked is not None:
+        ax.plot(vlmm.n_contexts[marked], vlmm.test_nll[marked], "*", ms=16,
+                color=PALETTE[5], zorder=5, label="this threshold")
+    ax.axhline(1.0, color="0.5", ls="--", lw=0.8)
+    ax.set_xscale("log")
+    if log_nll:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(6))
+        ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
+    ax.set(xlabel="number of contexts", ylabel="test NLL per symbol (log base A)")
+    if legend:
+        ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_vlmm_threshold(ngram, vlmm, threshold: float, *, title: str | None = None,
+                        log_nll: bool = True):
+    """Chapter 8's explorer: one VLMM of a threshold sweep, its score and its contexts.
+
+    Picks the VLMM of ``vlmm`` whose threshold is nearest to ``threshold``
+    (on a log scale) and draws (left) where it stands among all the models
+    (:func:`plot_nll_vs_contexts`) and (right) how many of its contexts have
+    each length: the memory it uses.
+
+    Parameters
+    ----------
+    ngram, vlmm : rnnbook.markov.Sweep
+    threshold : float
+        Positive.
+    title : str, optional
+        Put before the figure's title (the data set's name, say).
+    log_nll : bool
+        A logarithmic NLL axis, as in :func:`plot_nll_vs_contexts`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    settings = np.asarray(vlmm.settings, dtype=float)
+    if not threshold > 0:
+        raise ValueError(f"threshold must be positive; got {threshold}")
+    distance = np.abs(np.log(np.maximum(settings, 1e-300)) - np.log(threshold))
+    i = int(np.argmin(distance))
+    model = vlmm.models[i]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 3.9),
+                                      gridspec_kw={"width_ratios": [1.5, 1]})
+    plot_nll_vs_contexts(ngram, vlmm, ax=left, marked=i, log_nll=log_nll)
+    counts = np.bincount(model.context_lengths(), minlength=model.max_depth + 1)
+    right.bar(np.arange(counts.size), counts, color=PALETTE[1])
+    right.set(xlabel="context length (symbols of memory)", ylabel="number of contexts",
+              title=f"{model.n_contexts} contexts, the longest {model.depth}")
+    right.set_xlim(-0.6, counts.size - 0.4)
+    prefix = f"{title}: " if title else ""
+    fig.suptitle(f"{prefix}threshold {settings[i]:.3g}, test NLL {vlmm.test_nll[i]:.4f}")
+    return fig

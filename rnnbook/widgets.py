@@ -174,3 +174,36 @@ def forget_bias_explorer():
         n_hidden=IntSlider(value=16, min=1, max=64, step=1, description="units",
                            continuous_update=False),
     )
+
+
+def vlmm_explorer(sweeps):
+    """Chapter 8: move a VLMM's pruning threshold and see its size, its score and its contexts.
+
+    A drop-down menu picks the data set and a slider the threshold; they
+    drive :func:`rnnbook.plotting.plot_vlmm_threshold`.
+
+    Parameters
+    ----------
+    sweeps : dict
+        Maps a data set's name to its pair ``(ngram, vlmm)`` of
+        :class:`rnnbook.markov.Sweep` (with test data).
+    """
+    from ipywidgets import Dropdown, SelectionSlider, interactive
+
+    names = list(sweeps)
+    thresholds = sorted({float(t) for _, vlmm in sweeps.values() for t in vlmm.settings
+                         if t > 0})
+    first = sweeps[names[0]][1]
+    start = float(first.settings[first.best])
+
+    def plot_vlmm_explorer(data_set, threshold):
+        ngram, vlmm = sweeps[data_set]
+        return plotting.plot_vlmm_threshold(ngram, vlmm, threshold, title=data_set)
+
+    return interactive(
+        _shown(plot_vlmm_explorer),
+        data_set=Dropdown(options=names, value=names[0], description="data set"),
+        threshold=SelectionSlider(options=[(f"{t:.3g}", t) for t in thresholds],
+                                  value=min(thresholds, key=lambda t: abs(t - start)),
+                                  description="threshold", continuous_update=False),
+    )
