@@ -297,3 +297,31 @@ def markov_chain(transition_matrix, length: int, seed: SeedLike = None,
         out[t] = symbol
         context = (context * n_symbols + symbol) % n_contexts
     return np.array(out[:length], dtype=np.int64)
+
+
+def parity_prefix_data(strings):
+    """Training data for the parity language of chapter 3: a label for every prefix.
+
+    The language is the strings over two symbols (indices 0 and 1, the
+    lecture's `1` and `2`) with an odd number of 1's.
+
+    Parameters
+    ----------
+    strings : list of array_like of int
+        Symbol sequences over ``{0, 1}``, each of length at least 1.
+
+    Returns
+    -------
+    u : numpy.ndarray, shape ``(B, T, 2)``
+        One-hot inputs, padded to the longest string.
+    targets : numpy.ndarray, shape ``(B, T, 1)``
+        The parity of the number of 1's in each prefix (1.0 = odd).
+    mask : numpy.ndarray, shape ``(B, T)``
+        1 at the real steps.
+    """
+    strings = [as_symbols(f"strings[{i}]", s, 2) for i, s in enumerate(strings)]
+    u, mask = pad_sequences([one_hot(s, 2) for s in strings])
+    targets = np.zeros(mask.shape + (1,))
+    for b, s in enumerate(strings):
+        targets[b, :len(s), 0] = np.cumsum(s) % 2
+    return u, targets, mask

@@ -1136,3 +1136,19 @@ def test_elman_letters_reproducible():
     c, _ = elman_letters(30, seed=10)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_parity_prefix_data_labels_every_prefix():
+    from rnnbook.sequences import parity_prefix_data
+
+    strings = [np.array([1, 0, 1, 1]), np.array([0]), np.array([1, 1])]
+    u, targets, mask = parity_prefix_data(strings)
+    assert u.shape == (3, 4, 2) and targets.shape == (3, 4, 1) and mask.shape == (3, 4)
+    expected = [[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 0, 0]]
+    for b, s in enumerate(strings):
+        for t in range(len(s)):
+            assert targets[b, t, 0] == sum(s[: t + 1]) % 2 == expected[b][t]
+            assert u[b, t, s[t]] == 1.0 and u[b, t].sum() == 1.0
+    np.testing.assert_array_equal(mask, [[1, 1, 1, 1], [1, 0, 0, 0], [1, 1, 0, 0]])
+    with pytest.raises(ValueError, match="strings\\[0\\]"):
+        parity_prefix_data([np.array([0, 2])])
