@@ -144,8 +144,6 @@ class RNN(StateSpaceModel):
         return self._x0.copy()
 
     # ------------------------------------------------ learning through time
-    def _check_training_data(self, u, targets, mask):
-        return check_training_data(self, u, targets, mask)
 
     def loss_and_gradients(self, u, targets, mask=None, *, loss: str = "squared_error",
                            truncate: int | None = None, x0=None):
@@ -198,7 +196,7 @@ class RNN(StateSpaceModel):
             ``"t_o"``), each of that parameter's shape.
         """
         check_loss(loss, self.output_activation)
-        u, targets, mask = self._check_training_data(u, targets, mask)
+        u, targets, mask = check_training_data(self, u, targets, mask)
         if truncate is not None:
             truncate = check_positive_int("truncate", truncate)
         n_batch, n_steps, _ = u.shape

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from finite_differences import own_central_differences, rel_err
 import pytest
 
 from rnnbook import RNN
@@ -96,24 +97,8 @@ def ref_loss(p, u, d, mask, x0, *, loss, hidden, output):
     return ref_loss_sum(p, u, d, mask, x0, loss=loss, hidden=hidden, output=output) / mask.sum()
 
 
-def own_central_differences(f, params, eps=1e-6):
-    """Our own central-difference loop over copies of the parameters."""
-    grads = {}
-    for name, value in params.items():
-        grad = np.zeros_like(value)
-        for idx in np.ndindex(value.shape):
-            plus = {k: v.copy() for k, v in params.items()}
-            minus = {k: v.copy() for k, v in params.items()}
-            plus[name][idx] += eps
-            minus[name][idx] -= eps
-            grad[idx] = (f(plus) - f(minus)) / (2 * eps)
-        grads[name] = grad
-    return grads
 
 
-def rel_err(a, b):
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
 
 
 def copy_params(model):
