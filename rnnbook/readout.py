@@ -1,0 +1,168 @@
+"""Linear readouts fitted by ridge regression: what reservoir computing trains.
+
+A reservoir (an echo state network, a liquid state machine) is a fixed
+state-space model; only a linear readout
+
+.. math::
+
+    y = W_{or}\\, z + t_o
+
+from a feature vector ``z`` (the state, possibly with the input) is trained.
+:func:`fit_ridge` minimises
+
+.. math::
+
+    \\sum_t \\lVert W_{or} z(t) + t_o - d(t) \\rVert^2
+    + \\lambda \\lVert W_{or} \\rVert_F^2
+
+over ``W_or`` and ``t_o``: the bias ``t_o`` is not penalised. It centres the
+features and targets (which removes the bias exactly) and solves the penalised
+least-squares problem for the centred data, never forming an inverse:
+
+* ``solver="qr"`` (default) factors the stacked matrix
+  ``[Z_c; sqrt(lambda) I]``, so the condition number is not squared; safe for
+  the tiny ``lambda`` that chaotic-series prediction wants;
+* ``solver="cholesky"`` solves the normal equations
+  ``(Z_c^T Z_c + lambda I) W^T = Z_c^T D_c`` with a Cholesky factorisation:
+  several times faster for many samples, but it squares the condition number,
+  so use it only with a ridge that is not tiny relative to the feature scale.
+
+Many independent readouts (one per reservoir of an ensemble) are fitted at
+once by giving ``features`` and ``targets`` a leading axis of runs.
+
+Introduced in chapter 9, *Echo state networks*; reused in chapter 10.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import scipy.linalg
+
+from rnnbook.validation import as_float_array, check_finite_float
+
+SOLVERS = ("qr", "cholesky")
+
+
+class Readout(NamedTuple):
+    """A fitted linear readout ``y = W_or z + t_o``.
+
+    Attributes
+    ----------
+    W_or : numpy.ndarray, shape ``(n_outputs, n_features)``
+        Or ``(R, n_outputs, n_features)`` for ``R`` readouts fitted at once.
+    t_o : numpy.ndarray, shape ``(n_outputs,)`` or ``(R, n_outputs)``
+        The unpenalised bias.
+    """
+
+    W_or: np.ndarray
+    t_o: np.ndarray
+
+    def predict(self, features) -> np.ndarray:
+        """Apply the readout to features of shape ``(..., n_features)``.
+
+        For ``R`` readouts, features of shape ``(R, ..., n_features)`` give
+        outputs of shape ``(R, ..., n_outputs)`` (readout ``r`` on slice ``r``).
+        """
+        z = as_float_array("features", features)
+        if z.ndim == 0 or z.shape[-1] != self.W_or.shape[-1]:
+            raise ValueError(f"features must have {self.W_or.shape[-1]} entries on the last "
+                             f"axis; got shape {z.shape}")
+        if self.W_or.ndim == 2:
+            return z @ self.W_or.T + self.t_o
+        n_runs = self.W_or.shape[0]
+        if z.ndim < 2 or z.shape[0] != n_runs:
+            raise ValueError(f"features for {n_runs} readouts must have shape "
+                             f"({n_runs}, ..., n_features); got {z.shape}")
+        flat = z.reshape(n_runs, -1, z.shape[-1])
+        out = np.einsum("rtf,rof->rto", flat, self.W_or) + self.t_o[:, None, :]
+        return out.reshape(z.shape[:-1] + (self.W_or.shape[1],))
+
+
+def _solve_centred(Z: np.ndarray, D: np.ndarray, ridge: float, solver: str) -> np.ndarray:
+    """Return ``W^T`` (``(..., F, O)``) minimising ``|Z W^T - D|^2 + ridge |W|^2``."""
+    n_features = Z.shape[-1]
+    if solver == "cholesky":
+        gram = np.swapaxes(Z, -1, -2) @ Z
+        gram = gram + ridge * np.eye(n_features)
+        rhs = np.swapaxes(Z, -1, -2) @ D
+        if Z.ndim == 2:
+            return scipy.linalg.solve(gram, rhs, assume_a="pos")
+        chol = np.linalg.cholesky(gram)
+        half = np.linalg.solve(chol, rhs)
+        return np.linalg.solve(np.swapaxes(chol, -1, -2), half)
+    # QR of [Z; sqrt(ridge) I]: R W^T = Q^T [D; 0]
+    eye = np.broadcast_to(np.sqrt(ridge) * np.eye(n_features),
+                          Z.shape[:-2] + (n_features, n_features))
+    stacked = np.concatenate([Z, eye], axis=-2)
+    rhs = np.concatenate([D, np.zeros(D.shape[:-2] + (n_features, D.shape[-1]))], axis=-2)
+    if Z.ndim == 2:
+        q, r = scipy.linalg.qr(stacked, mode="economic")
+        return scipy.linalg.solve_triangular(r, q.T @ rhs)
+    q, r = np.linalg.qr(stacked)
+    return np.linalg.solve(r, np.swapaxes(q, -1, -2) @ rhs)
+
+
+def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "qr") -> Readout:
+    """Fit a linear readout with an unpenalised bias by ridge regression.
+
+    Parameters
+    ----------
+    features : array_like, shape ``(n_samples, n_features)``
+        One feature vector per row (for example reservoir states after the
+        washout). Or ``(R, n_samples, n_features)`` to fit ``R`` independent
+        readouts at once.
+    targets : array_like, shape ``(n_samples,)`` or ``(n_samples, n_outputs)``
+        The desired outputs; ``(R, n_samples[, n_outputs])`` for ``R`` readouts.
+        A 1-D target gives ``n_outputs = 1``.
+    ridge : float
+        The penalty ``lambda >= 0`` on ``W_or`` (not on ``t_o``). With 0 the
+        problem must have full column rank.
+    solver : {"qr", "cholesky"}
+        See the module docstring.
+
+    Returns
+    -------
+    Readout
+    """
+    if solver not in SOLVERS:
+        raise ValueError(f"solver must be one of {SOLVERS}; got {solver!r}")
+    ridge = check_finite_float("ridge", ridge)
+    if ridge < 0:
+        raise ValueError(f"ridge must be non-negative; got {ridge}")
+    Z = as_float_array("features", features, ndim=(2, 3))
+    D = as_float_array("targets", targets, ndim=(Z.ndim - 1, Z.ndim))
+    if D.ndim == Z.ndim - 1:
+        D = D[..., None]
+    if D.shape[:-1] != Z.shape[:-1]:
+        raise ValueError(f"features and targets must have the same leading shape "
+                         f"(runs, samples); got {Z.shape} and {D.shape}")
+    n_samples = Z.shape[-2]
+    if n_samples < 2:
+        raise ValueError(f"need at least 2 samples to fit a readout; got {n_samples}")
+    z_mean = Z.mean(axis=-2, keepdims=True)
+    d_mean = D.mean(axis=-2, keepdims=True)
+    W_t = _solve_centred(Z - z_mean, D - d_mean, ridge, solver)
+    if not np.all(np.isfinite(W_t)):
+        raise np.linalg.LinAlgError(
+            "the ridge problem is singular; use a positive ridge or solver='qr'")
+    t_o = (d_mean - z_mean @ W_t)[..., 0, :]
+    return Readout(np.swapaxes(W_t, -1, -2).copy(), t_o)
+
+
+def nrmse(prediction, target, *, axis=None) -> np.ndarray | float:
+    """Normalised root mean squared error: ``sqrt(mean((y - d)^2) / var(d))``.
+
+    The variance is the target's, over the same axis as the mean.
+    """
+    y = as_float_array("prediction", prediction)
+    d = as_float_array("target", target)
+    if y.shape != d.shape:
+        raise ValueError(f"prediction and target must have the same shape; got {y.shape} "
+                         f"and {d.shape}")
+    var = d.var(axis=axis)
+    if np.any(var == 0):
+        raise ValueError("the target is constant, so the NRMSE is undefined")
+    out = np.sqrt(np.mean((y - d) ** 2, axis=axis) / var)
+    return float(out) if np.ndim(out) == 0 else out
