@@ -325,3 +325,81 @@ def parity_prefix_data(strings):
     for b, s in enumerate(strings):
         targets[b, :len(s), 0] = np.cumsum(s) % 2
     return u, targets, mask
+
+
+def mackey_glass(n_samples: int, *, tau: float = 17.0, beta: float = 0.2, gamma: float = 0.1,
+                 exponent: float = 10.0, dt: float = 0.1, sample_every: int = 10,
+                 initial: float = 1.2, discard: int = 1000) -> np.ndarray:
+    """A sampled solution of the Mackey-Glass delay differential equation.
+
+    .. math::
+
+        \\dot x(t) = \\beta \\frac{x(t - \\tau)}{1 + x(t - \\tau)^{n}} - \\gamma x(t)
+
+    (Mackey and Glass 1977), chaotic for ``tau = 17``. Integrated with the
+    classical Runge-Kutta scheme at step ``dt`` (``tau / dt`` must be a whole
+    number; delayed values at half steps are the mean of their neighbours),
+    from the constant history ``x(t) = initial`` for ``t <= 0``, then sampled
+    every ``sample_every`` steps (every time unit by default, as in Jaeger's
+    benchmark). The first ``discard`` samples (the transient) are dropped.
+    Deterministic: no seed.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_samples,)``
+    """
+    n_samples = check_positive_int("n_samples", n_samples)
+    sample_every = check_positive_int("sample_every", sample_every)
+    if discard < 0:
+        raise ValueError(f"discard must be non-negative; got {discard}")
+    for name, value in (("tau", tau), ("dt", dt), ("beta", beta), ("gamma", gamma)):
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a positive number; got {value}")
+    lag = tau / dt
+    if abs(lag - round(lag)) > 1e-9:
+        raise ValueError(f"tau / dt must be a whole number of steps; got {lag}")
+    lag = int(round(lag))
+    n_steps = (n_samples + discard) * sample_every
+    x = [float(initial)] * (lag + 1) + [0.0] * n_steps  # x[lag] is x(0)
+
+    def rate(value, delayed):
+        return beta * delayed / (1.0 + delayed ** exponent) - gamma * value
+
+    for i in range(lag, lag + n_steps):
+        now, d0, d1 = x[i], x[i - lag], x[i - lag + 1]
+        dmid = 0.5 * (d0 + d1)
+        k1 = rate(now, d0)
+        k2 = rate(now + 0.5 * dt * k1, dmid)
+        k3 = rate(now + 0.5 * dt * k2, dmid)
+        k4 = rate(now + dt * k3, d1)
+        x[i + 1] = now + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    series = np.array(x[lag + sample_every::sample_every])
+    return series[discard:discard + n_samples]
+
+
+def narma(n_steps: int, order: int = 10, *, seed: SeedLike = None):
+    """The NARMA task of order ``order`` (Atiya and Parlos 2000).
+
+    Input ``u(t)`` i.i.d. uniform on ``[0, 0.5]``; target
+
+    .. math::
+
+        y(t+1) = 0.3\\, y(t) + 0.05\\, y(t) \\sum_{i=0}^{n-1} y(t-i)
+                 + 1.5\\, u(t-n+1)\\, u(t) + 0.1 .
+
+    Returns ``(u, y)``, each of shape ``(n_steps,)``, aligned so that ``y[t]``
+    is the target to output at step ``t`` after seeing ``u[0..t]``, i.e.
+    ``y[t]`` is ``y(t+1)`` of the formula. Raises if the recursion diverges
+    (which it can for some draws of higher orders).
+    """
+    n_steps = check_positive_int("n_steps", n_steps)
+    order = check_positive_int("order", order)
+    u = as_generator(seed).uniform(0.0, 0.5, n_steps)
+    y = np.zeros(n_steps + 1)  # y[t] here is y(t); y(0) = 0
+    for t in range(n_steps):
+        past = y[max(0, t - order + 1):t + 1].sum()
+        old_u = u[t - order + 1] if t - order + 1 >= 0 else 0.0
+        y[t + 1] = 0.3 * y[t] + 0.05 * y[t] * past + 1.5 * old_u * u[t] + 0.1
+    if not np.all(np.isfinite(y)) or np.abs(y).max() > 1e3:
+        raise ValueError("the NARMA recursion diverged for this seed; try another")
+    return u, y[1:]

@@ -1,0 +1,791 @@
+"""Echo state networks: a fixed random reservoir and a trained linear readout.
+
+An echo state network (ESN) {Jaeger2001} is the state-space model
+
+.. math::
+
+    x(t) = (1 - a)\\, x(t-1) + a\\, f\\big(W_{ri} u(t) + W_{rc} x(t-1)
+           + W_{rf} y(t-1) + t_r\\big),
+
+    y(t) = W_{or} z(t) + t_o, \\qquad z(t) = x(t) \\text{ or } [u(t); x(t)],
+
+with the lecture's weight names: the reservoir ``W_rc``, the input weights
+``W_ri``, the optional output feedback ``W_rf`` and the bias ``t_r`` are drawn
+once and **fixed**; only the readout ``W_or``, ``t_o`` is trained, by ridge
+regression (:mod:`rnnbook.readout`). ``a`` in ``(0, 1]`` is the leak rate
+(``a = 1``: the plain network) and ``f`` is ``tanh`` or the identity.
+
+Reservoirs (all returned as :class:`scipy.sparse.csr_array`):
+
+* :func:`random_reservoir`: sparse random weights scaled to a target spectral
+  radius (:func:`spectral_radius` asks ARPACK for several eigenvalues of
+  largest magnitude and takes the largest modulus);
+* :func:`simple_cycle_reservoir`, :func:`delay_line_reservoir` and
+  :func:`delay_line_feedback_reservoir`: the deterministic topologies of
+  Rodan and Tino (2011), one weight value each;
+
+and input weights :func:`random_input_weights` (dense uniform) or
+:func:`aperiodic_input_weights` (one magnitude, signs from the decimal digits
+of pi, as Rodan and Tino).
+
+Many independent reservoirs ("runs") are simulated at once by putting them
+side by side in one block-diagonal network (:meth:`EchoStateNetwork.random`
+with ``n_runs > 1``): one sparse product per step serves every run, and the
+readouts are fitted together by :func:`rnnbook.readout.fit_ridge`.
+
+Introduced in chapter 9, *Echo state networks*.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+import scipy.sparse
+import scipy.sparse.linalg
+
+from rnnbook.core import StateSpaceModel
+from rnnbook.readout import Readout, fit_ridge
+from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
+                                check_positive_int)
+
+ACTIVATIONS = ("tanh", "identity")
+FEATURES = ("x", "ux")
+
+
+# ------------------------------------------------------------------ checks
+def _check_radius(value) -> float:
+    value = check_finite_float("spectral_radius", value)
+    if value <= 0:
+        raise ValueError(f"spectral_radius must be positive; got {value}")
+    return value
+
+
+def _check_leak(value) -> float:
+    value = check_finite_float("leak", value)
+    if not 0 < value <= 1:
+        raise ValueError(f"leak must be in (0, 1]; got {value}")
+    return value
+
+
+def _check_density(value) -> float:
+    value = check_finite_float("density", value)
+    if not 0 < value <= 1:
+        raise ValueError(f"density must be in (0, 1]; got {value}")
+    return value
+
+
+def _check_weight(name: str, value) -> float:
+    value = check_finite_float(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive; got {value}")
+    return value
+
+
+def _check_washout(washout, n_steps: int) -> int:
+    if isinstance(washout, bool) or not isinstance(washout, numbers.Integral) or washout < 0:
+        raise ValueError(f"washout must be a non-negative integer; got {washout!r}")
+    if washout >= n_steps - 1:
+        raise ValueError(f"washout ({washout}) must be shorter than the sequence minus one "
+                         f"step ({n_steps} steps), so that at least two steps are fitted")
+    return int(washout)
+
+
+# -------------------------------------------------------------- reservoirs
+def spectral_radius(W) -> float:
+    """The largest modulus of the eigenvalues of a square matrix.
+
+    For matrices with more than 64 rows, ARPACK is asked for the six
+    eigenvalues of largest magnitude and the largest modulus among them is
+    returned (asking for one alone can converge to the wrong one when several
+    share nearly the same modulus); smaller matrices are solved densely.
+    """
+    if scipy.sparse.issparse(W):
+        shape = W.shape
+    else:
+        W = as_float_array("W", W, ndim=2)
+        shape = W.shape
+    if shape[0] != shape[1]:
+        raise ValueError(f"W must be square; got shape {shape}")
+    n = shape[0]
+    if n <= 64:
+        dense = W.toarray() if scipy.sparse.issparse(W) else W
+        return float(np.max(np.abs(np.linalg.eigvals(dense))))
+    vals = scipy.sparse.linalg.eigs(scipy.sparse.csr_array(W, dtype=float), k=6, which="LM",
+                                    return_eigenvectors=False, v0=np.ones(n), tol=1e-12,
+                                    maxiter=50 * n)
+    return float(np.max(np.abs(vals)))
+
+
+def random_reservoir(n_units: int, spectral_radius: float = 0.9, *, density: float = 0.1,
+                     seed: SeedLike = None) -> scipy.sparse.csr_array:
+    """A sparse random reservoir ``W_rc`` scaled to a given spectral radius.
+
+    Each of the ``n_units**2`` weights is present with probability ``density``
+    (at least one per row is not guaranteed); present weights are uniform on
+    ``[-1, 1]`` before the scaling.
+
+    Parameters
+    ----------
+    n_units : int
+    spectral_radius : float
+        The target largest eigenvalue modulus, ``> 0``.
+    density : float
+        In ``(0, 1]``.
+    seed : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    scipy.sparse.csr_array, shape ``(n_units, n_units)``
+    """
+    n_units = check_positive_int("n_units", n_units)
+    target = _check_radius(spectral_radius)
+    density = _check_density(density)
+    rng = as_generator(seed)
+    W = scipy.sparse.random_array((n_units, n_units), density=density, format="csr", rng=rng,
+                                  data_sampler=lambda size: rng.uniform(-1, 1, size))
+    current = globals()["spectral_radius"](W)
+    if current == 0:
+        raise ValueError("the random reservoir is nilpotent (spectral radius 0); "
+                         "raise density or n_units")
+    return (W * (target / current)).tocsr()
+
+
+def _banded(n_units: int, entries) -> scipy.sparse.csr_array:
+    rows, cols, vals = zip(*entries) if entries else ((), (), ())
+    return scipy.sparse.csr_array((np.array(vals, float), (np.array(rows, int),
+                                   np.array(cols, int))), shape=(n_units, n_units))
+
+
+def delay_line_reservoir(n_units: int, weight: float) -> scipy.sparse.csr_array:
+    """Rodan and Tino's delay line (DLR): unit ``i`` feeds unit ``i + 1`` with ``weight``."""
+    n_units = check_positive_int("n_units", n_units)
+    r = _check_weight("weight", weight)
+    return _banded(n_units, [(i + 1, i, r) for i in range(n_units - 1)])
+
+
+def delay_line_feedback_reservoir(n_units: int, weight: float,
+                                  feedback: float) -> scipy.sparse.csr_array:
+    """Delay line with feedback (DLRB): the delay line plus ``i + 1 -> i`` with ``feedback``."""
+    n_units = check_positive_int("n_units", n_units)
+    r = _check_weight("weight", weight)
+    b = _check_weight("feedback", feedback)
+    entries = [(i + 1, i, r) for i in range(n_units - 1)]
+    entries += [(i, i + 1, b) for i in range(n_units - 1)]
+    return _banded(n_units, entries)
+
+
+def simple_cycle_reservoir(n_units: int, weight: float) -> scipy.sparse.csr_array:
+    """Rodan and Tino's simple cycle reservoir (SCR): a ring of units, one weight.
+
+    Unit ``i`` feeds unit ``i + 1`` and the last unit feeds the first, all with
+    ``weight``, so the spectral radius equals ``weight``.
+    """
+    n_units = check_positive_int("n_units", n_units)
+    r = _check_weight("weight", weight)
+    return _banded(n_units, [((i + 1) % n_units, i, r) for i in range(n_units)])
+
+
+def random_input_weights(n_units: int, n_inputs: int = 1, scale: float = 1.0, *,
+                         seed: SeedLike = None) -> np.ndarray:
+    """Dense input weights ``W_ri`` uniform on ``[-scale, scale]``."""
+    n_units = check_positive_int("n_units", n_units)
+    n_inputs = check_positive_int("n_inputs", n_inputs)
+    scale = _check_weight("scale", scale)
+    return as_generator(seed).uniform(-scale, scale, size=(n_units, n_inputs))
+
+
+def pi_digits(n_digits: int) -> np.ndarray:
+    """The first ``n_digits`` decimal digits of pi, ``3, 1, 4, 1, 5, ...``.
+
+    Exact integer arithmetic with Machin's formula
+    ``pi = 16 arctan(1/5) - 4 arctan(1/239)`` (a few guard digits).
+    """
+    n_digits = check_positive_int("n_digits", n_digits)
+    scale = 10 ** (n_digits + 10)
+
+    def arctan_inverse(x: int) -> int:  # arctan(1/x) * scale
+        total, term, k, sign = 0, scale // x, 1, 1
+        while term:
+            total += sign * (term // k)
+            term //= x * x
+            k += 2
+            sign = -sign
+        return total
+
+    pi_scaled = 16 * arctan_inverse(5) - 4 * arctan_inverse(239)
+    return np.array([int(c) for c in str(pi_scaled)[:n_digits]], dtype=np.int64)
+
+
+def aperiodic_input_weights(n_units: int, n_inputs: int = 1, scale: float = 1.0, *,
+                            start: int = 0) -> np.ndarray:
+    """Input weights of one magnitude with aperiodic signs (Rodan and Tino 2011).
+
+    The sign of entry ``k`` (row-major) is ``-`` if decimal digit
+    ``start + k`` of pi (``3, 1, 4, 1, 5, ...``) is 0 to 4 and ``+`` if it is
+    5 to 9. Deterministic: no seed.
+
+    For a simple cycle reservoir the sign pattern ``v`` must have no zero in its
+    discrete Fourier transform, or some direction of the state space is never
+    driven (see :func:`min_dft_magnitude`): the first 20 digits, for example,
+    give ten of each sign, so the DFT vanishes at frequency 0; choose another
+    ``start`` then.
+    """
+    n_units = check_positive_int("n_units", n_units)
+    n_inputs = check_positive_int("n_inputs", n_inputs)
+    scale = _check_weight("scale", scale)
+    if isinstance(start, bool) or not isinstance(start, numbers.Integral) or start < 0:
+        raise ValueError(f"start must be a non-negative integer; got {start!r}")
+    digits = pi_digits(start + n_units * n_inputs)[start:]
+    return scale * np.where(digits >= 5, 1.0, -1.0).reshape(n_units, n_inputs)
+
+
+def min_dft_magnitude(v) -> float:
+    """The smallest modulus of the discrete Fourier transform of a vector.
+
+    The input weights ``v`` of a linear simple cycle reservoir reach every
+    direction of the state space (the matrix of their cyclic shifts is
+    invertible) exactly when this is not zero.
+    """
+    v = as_float_array("v", v)
+    return float(np.min(np.abs(np.fft.fft(v.ravel()))))
+
+
+def _apply(W, a: np.ndarray) -> np.ndarray:
+    """``W @ a`` along the last axis of ``a``, for any leading axes (sparse ``W`` too)."""
+    if a.ndim <= 2:
+        return (W @ a.T).T
+    flat = a.reshape(-1, a.shape[-1])
+    return (W @ flat.T).T.reshape(a.shape[:-1] + (W.shape[0],))
+
+
+def _block_diag(blocks) -> scipy.sparse.csr_array:
+    return scipy.sparse.block_diag(blocks, format="csr")
+
+
+# ------------------------------------------------------------------- model
+class EchoStateNetwork(StateSpaceModel):
+    """An echo state network (see the module docstring for the equations).
+
+    Parameters
+    ----------
+    W_rc : scipy sparse matrix or array_like, shape ``(N, N)``
+        The fixed reservoir.
+    W_ri : array_like, shape ``(N, n_inputs)``
+        The fixed input weights.
+    leak : float
+        The leak rate ``a`` in ``(0, 1]``.
+    activation : {"tanh", "identity"}
+        The reservoir nonlinearity ``f``.
+    t_r : array_like, shape ``(N,)``, optional
+        A fixed bias inside ``f``; zero by default.
+    W_rf : array_like, shape ``(N, n_outputs)``, optional
+        Output feedback weights: the network then sees its own previous
+        output. Training is teacher-forced (the desired previous output is fed
+        back); :meth:`run` afterwards feeds back the network's own output.
+    n_outputs : int
+        The readout's width (the feedback's width when ``W_rf`` is given).
+    features : {"x", "ux"}
+        The readout's features: ``[1; x(t)]`` or ``[1; u(t); x(t)]`` (the 1 is
+        the unpenalised bias ``t_o``). With output feedback only ``"x"``.
+    n_runs : int
+        The number ``R`` of independent reservoirs held side by side: ``N`` is
+        then ``R * n_units``, ``W_rc`` must be block diagonal with blocks of
+        ``n_units``, ``W_rf`` likewise with blocks of ``(n_units, n_outputs)``;
+        every run sees the same input; outputs have ``R * n_outputs`` columns,
+        run ``r``'s outputs in block ``r``. Build ensembles with
+        :meth:`random`.
+
+    Attributes
+    ----------
+    W_or, t_o : numpy.ndarray or None
+        The trained readout, shapes ``(R, n_outputs, n_features)`` and
+        ``(R, n_outputs)``; ``None`` until :meth:`fit`.
+    """
+
+    def __init__(self, W_rc, W_ri, *, leak: float = 1.0, decay: float = 1.0,
+                 activation: str = "tanh", t_r=None, W_rf=None, n_outputs: int = 1, features: str = "x",
+                 n_runs: int = 1):
+        if scipy.sparse.issparse(W_rc):
+            W_rc = scipy.sparse.csr_array(W_rc, dtype=float)
+            if not np.all(np.isfinite(W_rc.data)):
+                raise ValueError("W_rc contains NaN or inf")
+        else:
+            W_rc = as_float_array("W_rc", W_rc, ndim=2)
+        if W_rc.shape[0] != W_rc.shape[1]:
+            raise ValueError(f"W_rc must be square; got shape {W_rc.shape}")
+        n_states = W_rc.shape[0]
+        self.n_runs = check_positive_int("n_runs", n_runs)
+        if n_states % self.n_runs:
+            raise ValueError(f"W_rc has {n_states} units, not a multiple of n_runs={n_runs}")
+        self.n_units = n_states // self.n_runs
+        self.W_rc = W_rc
+        self.W_ri = as_float_array("W_ri", W_ri, ndim=2)
+        if self.W_ri.shape[0] != n_states:
+            raise ValueError(f"W_ri must have {n_states} rows (one per unit); "
+                             f"got shape {self.W_ri.shape}")
+        self.leak = _check_leak(leak)
+        self.decay = check_finite_float("decay", decay)
+        if not 0 < self.decay <= 1 / self.leak:
+            raise ValueError(f"decay must be in (0, 1 / leak]; got {decay}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
+        self.activation = activation
+        self.t_r = (np.zeros(n_states) if t_r is None
+                    else as_float_array("t_r", t_r, shape=(n_states,)))
+        self.n_outputs_per_run = check_positive_int("n_outputs", n_outputs)
+        if features not in FEATURES:
+            raise ValueError(f"features must be one of {FEATURES}; got {features!r}")
+        self.features = features
+        if W_rf is None:
+            self.W_rf = None
+        else:
+            if features != "x":
+                raise ValueError("with output feedback the readout features must be 'x'")
+            if scipy.sparse.issparse(W_rf):
+                W_rf = scipy.sparse.csr_array(W_rf, dtype=float)
+            else:
+                W_rf = as_float_array("W_rf", W_rf, ndim=2)
+            want = (n_states, self.n_runs * self.n_outputs_per_run)
+            if W_rf.shape != want:
+                raise ValueError(f"W_rf must have shape {want}; got {W_rf.shape}")
+            self.W_rf = W_rf
+        self.n_inputs = self.W_ri.shape[1]
+        self.n_states = n_states
+        self.n_outputs = self.n_runs * self.n_outputs_per_run
+        self.W_or: np.ndarray | None = None
+        self.t_o: np.ndarray | None = None
+
+    # --------------------------------------------------------- construction
+    @classmethod
+    def random(cls, n_units: int, n_inputs: int = 1, *, spectral_radius: float = 0.9,
+               density: float = 0.1, input_scaling: float = 1.0, leak: float = 1.0,
+               activation: str = "tanh", bias_scaling: float = 0.0,
+               feedback_scaling: float | None = None, n_outputs: int = 1,
+               features: str = "x", n_runs: int = 1,
+               seed: SeedLike = None) -> "EchoStateNetwork":
+        """``n_runs`` independent random ESNs side by side, from one seed.
+
+        Reservoir ``r`` is :func:`random_reservoir` (``density``,
+        ``spectral_radius``); its input weights are uniform on
+        ``[-input_scaling, input_scaling]``, its bias ``t_r`` uniform on
+        ``[-bias_scaling, bias_scaling]`` and, if ``feedback_scaling`` is
+        given, its feedback weights uniform on
+        ``[-feedback_scaling, feedback_scaling]``.
+        """
+        n_units = check_positive_int("n_units", n_units)
+        n_runs = check_positive_int("n_runs", n_runs)
+        n_outputs = check_positive_int("n_outputs", n_outputs)
+        bias_scaling = check_finite_float("bias_scaling", bias_scaling)
+        if bias_scaling < 0:
+            raise ValueError(f"bias_scaling must be non-negative; got {bias_scaling}")
+        rng = as_generator(seed)
+        reservoirs, inputs, biases, feedbacks = [], [], [], []
+        for _ in range(n_runs):
+            reservoirs.append(random_reservoir(n_units, spectral_radius, density=density,
+                                               seed=rng))
+            inputs.append(random_input_weights(n_units, n_inputs, input_scaling, seed=rng))
+            biases.append(rng.uniform(-bias_scaling, bias_scaling, n_units))
+            if feedback_scaling is not None:
+                scale = _check_weight("feedback_scaling", feedback_scaling)
+                feedbacks.append(rng.uniform(-scale, scale, (n_units, n_outputs)))
+        W_rf = None if feedback_scaling is None else _block_diag(feedbacks)
+        return cls(_block_diag(reservoirs), np.vstack(inputs), leak=leak,
+                   activation=activation, t_r=np.concatenate(biases), W_rf=W_rf,
+                   n_outputs=n_outputs, features=features, n_runs=n_runs)
+
+    # ------------------------------------------------------- state-space core
+    def input_drive(self, u: np.ndarray) -> np.ndarray:
+        """``W_ri u(t) + t_r`` for every step at once; with ``"ux"`` features
+        the input itself rides along (the readout needs it)."""
+        drive = u @ self.W_ri.T + self.t_r
+        if self.features == "ux":
+            drive = np.concatenate([drive, u], axis=-1)
+        return drive
+
+    def _update(self, pre_input: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
+        """The leaky update from ``W_ri u + t_r (+ W_rf y)`` and ``x(t-1)``."""
+        recurrent = _apply(self.W_rc, x_prev)
+        act = recurrent + pre_input
+        if self.activation == "tanh":
+            act = np.tanh(act)
+        if self.leak == 1.0 and self.decay == 1.0:
+            return act
+        return (1.0 - self.leak * self.decay) * x_prev + self.leak * act
+
+    def _feedback(self, y_prev: np.ndarray) -> np.ndarray:
+        return _apply(self.W_rf, y_prev)
+
+    def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
+        pre = drive_t[..., :self.n_states]
+        if self.W_rf is not None:
+            if self.W_or is None:
+                raise ValueError("a network with output feedback needs a trained readout to "
+                                 "run freely; call fit first (or teacher_forced_states)")
+            pre = pre + self._feedback(self._readout_states(x_prev))
+        return self._update(pre, x_prev)
+
+    def run(self, u, x0=None):
+        """Run over inputs of shape ``(T, n_inputs)`` or ``(B, T, n_inputs)``.
+
+        With output feedback this is the **free run**: the network's own
+        previous output is fed back. Returns a :class:`rnnbook.Trajectory`
+        whose outputs are ``None`` before :meth:`fit`.
+        """
+        u = as_float_array("u", u, ndim=(2, 3))
+        saved, self.n_outputs = self.n_outputs, None  # the base class runs states only
+        try:
+            traj = super().run(u, x0)
+        finally:
+            self.n_outputs = saved
+        if self.W_or is None:
+            return traj
+        return traj._replace(outputs=self._readout(u, traj.states))
+
+    def output(self, x: np.ndarray) -> np.ndarray:
+        if self.W_or is None:
+            raise ValueError("the readout is not trained yet; call fit first")
+        if self.features == "ux":
+            raise ValueError("with 'ux' features the readout needs the input too: use run")
+        return self._readout_states(x)
+
+    # --------------------------------------------------------------- readout
+    def _split(self, a: np.ndarray, width: int) -> np.ndarray:
+        """``(..., R * width)`` -> ``(R, ..., width)``."""
+        a = a.reshape(a.shape[:-1] + (self.n_runs, width))
+        return np.moveaxis(a, -2, 0)
+
+    def _merge(self, a: np.ndarray) -> np.ndarray:
+        """``(R, ..., width)`` -> ``(..., R * width)``."""
+        a = np.moveaxis(a, 0, -2)
+        return a.reshape(a.shape[:-2] + (-1,))
+
+    def _feature_stack(self, u, states) -> np.ndarray:
+        """Readout features ``(R, ..., n_features)``."""
+        x = self._split(states, self.n_units)
+        if self.features == "x":
+            return x
+        u = np.broadcast_to(u, (self.n_runs,) + u.shape)
+        return np.concatenate([u, x], axis=-1)
+
+    def _readout_states(self, x: np.ndarray) -> np.ndarray:
+        return self._merge(Readout(self.W_or, self.t_o).predict(self._split(x, self.n_units)))
+
+    def _readout(self, u, states) -> np.ndarray:
+        return self._merge(Readout(self.W_or, self.t_o).predict(self._feature_stack(u, states)))
+
+    def split_runs(self, a) -> np.ndarray:
+        """Reshape states ``(..., R * n_units)`` or outputs ``(..., R * n_outputs)``
+        to ``(R, ..., width)``: one slice per run."""
+        a = np.asarray(a)
+        for width in (self.n_units, self.n_outputs_per_run):
+            if a.shape[-1] == self.n_runs * width:
+                return self._split(a, width)
+        raise ValueError(f"last axis must be n_runs * n_units or n_runs * n_outputs; "
+                         f"got shape {a.shape}")
+
+    # ------------------------------------------------------------- training
+    def teacher_forced_states(self, u, teacher, x0=None, *, y0=None, noise: float = 0.0,
+                              seed: SeedLike = None) -> np.ndarray:
+        """Harvest states while feeding back the *desired* outputs.
+
+        ``x(t)`` sees ``d(t-1)``, with ``d(0) = y0`` (zero by default; pass
+        the last desired output when continuing a run). ``noise`` adds uniform
+        noise on ``[-noise, noise]`` inside ``f`` (Jaeger's stabiliser for
+        free runs).
+
+        Parameters
+        ----------
+        u : array_like, shape ``(T, n_inputs)`` or ``(B, T, n_inputs)``
+        teacher : array_like, shape ``(T, n_outputs)`` or ``(B, T, n_outputs)``
+            The desired outputs of one run (every run gets the same).
+
+        Returns
+        -------
+        numpy.ndarray, shape ``(T, N)`` or ``(B, T, N)``
+        """
+        u = as_float_array("u", u, ndim=(2, 3))
+        if u.shape[-1] != self.n_inputs:
+            raise ValueError(f"u must have {self.n_inputs} columns; got shape {u.shape}")
+        noise = check_finite_float("noise", noise)
+        if noise < 0:
+            raise ValueError(f"noise must be non-negative; got {noise}")
+        pre = self.input_drive(u)[..., :self.n_states]
+        if self.W_rf is not None:
+            d = as_float_array("teacher", teacher, ndim=u.ndim)
+            if d.shape != u.shape[:-1] + (self.n_outputs_per_run,):
+                raise ValueError(f"teacher must have shape {u.shape[:-1]} + "
+                                 f"({self.n_outputs_per_run},); got {d.shape}")
+            d_prev = np.zeros_like(d)
+            d_prev[..., 1:, :] = d[..., :-1, :]
+            if y0 is not None:
+                d_prev[..., 0, :] = as_float_array("y0", y0)
+            pre = pre + self._feedback(np.tile(d_prev, self.n_runs))
+        if noise > 0:
+            pre = pre + as_generator(seed).uniform(-noise, noise, pre.shape)
+        x = self._check_initial_state(x0, u.shape[:-2])
+        states = np.empty(u.shape[:-1] + (self.n_states,))
+        for t in range(u.shape[-2]):
+            x = self._update(pre[..., t, :], x)
+            states[..., t, :] = x
+        return states
+
+    def fit(self, u, targets, *, washout: int = 100, ridge: float = 1e-8, x0=None,
+            noise: float = 0.0, seed: SeedLike = None, solver: str = "qr"):
+        """Train the readout by ridge regression (teacher-forced with feedback).
+
+        Parameters
+        ----------
+        u : array_like, shape ``(T, n_inputs)`` or ``(B, T, n_inputs)``
+        targets : array_like, shape ``(T,)``, ``(T, n_outputs)`` or with a
+            leading batch axis: the desired output at every step, the same for
+            every run.
+        washout : int
+            Initial steps (of every sequence) left out of the fit, while the
+            state forgets ``x0``.
+        ridge, solver
+            See :func:`rnnbook.readout.fit_ridge`.
+        noise, seed
+            State noise during the harvest (see :meth:`teacher_forced_states`).
+
+        Returns
+        -------
+        states : numpy.ndarray
+            The harvested states (all steps), for inspection.
+        """
+        u = as_float_array("u", u, ndim=(2, 3))
+        d = as_float_array("targets", targets, ndim=(u.ndim - 1, u.ndim))
+        if d.ndim == u.ndim - 1:
+            d = d[..., None]
+        if d.shape != u.shape[:-1] + (self.n_outputs_per_run,):
+            raise ValueError(f"targets must have shape {u.shape[:-1]} (+ "
+                             f"({self.n_outputs_per_run},)); got {d.shape}")
+        washout = _check_washout(washout, u.shape[-2])
+        states = self.teacher_forced_states(u, d, x0, noise=noise, seed=seed)
+        z = self._feature_stack(u, states)[..., washout:, :]
+        z = z.reshape(self.n_runs, -1, z.shape[-1])
+        d_fit = np.broadcast_to(d[..., washout:, :], (self.n_runs,) + d[..., washout:, :].shape)
+        d_fit = d_fit.reshape(self.n_runs, -1, d.shape[-1])
+        readout = fit_ridge(z, d_fit, ridge, solver=solver)
+        self.W_or, self.t_o = readout.W_or, readout.t_o
+        return states
+
+    def generate(self, u, x_last, y_last=None) -> np.ndarray:
+        """Run freely on from a teacher-forced state, feeding back own outputs.
+
+        Parameters
+        ----------
+        u : array_like, shape ``(n_steps, n_inputs)`` or ``(B, n_steps, n_inputs)``
+            The inputs of the free steps.
+        x_last : array_like, shape ``(N,)`` or ``(B, N)``
+            The last teacher-forced state.
+        y_last : array_like, shape ``(n_outputs,)`` or ``(B, n_outputs)``, optional
+            The last *true* output, fed back in the first free step (for every
+            run). By default the network's own readout of ``x_last``.
+
+        Returns
+        -------
+        numpy.ndarray, shape ``(R, n_steps, n_outputs)`` or ``(R, B, n_steps, n_outputs)``
+            Output ``k`` is the prediction ``k + 1`` steps after ``y_last``.
+        """
+        if self.W_rf is None or self.W_or is None:
+            raise ValueError("generate needs output feedback and a trained readout")
+        u = as_float_array("u", u, ndim=(2, 3))
+        x_last = as_float_array("x_last", x_last, ndim=(1, 2))
+        if x_last.shape[-1] != self.n_states:
+            raise ValueError(f"x_last must have {self.n_states} entries; got {x_last.shape}")
+        if y_last is None:
+            fed = self._readout_states(x_last)
+        else:
+            y_last = as_float_array("y_last", y_last, ndim=(1, 2))
+            if y_last.shape[-1] != self.n_outputs_per_run:
+                raise ValueError(f"y_last must have {self.n_outputs_per_run} entries on its "
+                                 f"last axis; got shape {y_last.shape}")
+            fed = np.tile(y_last, self.n_runs)
+        drive = self.input_drive(u)
+        x = self._update(drive[..., 0, :self.n_states] + self._feedback(fed), x_last)
+        first = self._readout_states(x)[..., None, :]
+        if u.shape[-2] == 1:
+            return self.split_runs(first)
+        rest = self.run(u[..., 1:, :], x).outputs
+        return self.split_runs(np.concatenate([first, rest], axis=-2))
+
+    def predict(self, u, states) -> np.ndarray:
+        """Readout outputs ``(..., R * n_outputs)`` for given inputs and states."""
+        if self.W_or is None:
+            raise ValueError("the readout is not trained yet; call fit first")
+        u = as_float_array("u", u)
+        states = as_float_array("states", states)
+        return self._readout(u, states)
+
+    def __repr__(self) -> str:
+        runs = f", n_runs={self.n_runs}" if self.n_runs > 1 else ""
+        fb = ", feedback" if self.W_rf is not None else ""
+        return (f"EchoStateNetwork(n_units={self.n_units}, n_inputs={self.n_inputs}, "
+                f"leak={self.leak}, activation={self.activation!r}{fb}{runs})")
+
+
+# ------------------------------------------------------- memory and echoes
+class MemoryCapacity(NamedTuple):
+    """Result of :func:`memory_capacity`.
+
+    Attributes
+    ----------
+    delays : numpy.ndarray of int
+        ``k = 1, ..., max_delay``.
+    mc_k : numpy.ndarray
+        The squared correlation between ``u(t - k)`` and its best linear
+        reconstruction from ``x(t)`` on held-out data, per delay.
+    total : float
+        ``sum_k mc_k``.
+    """
+
+    delays: np.ndarray
+    mc_k: np.ndarray
+    total: float
+
+
+def memory_capacity(model: EchoStateNetwork, *, max_delay: int, n_train: int = 10_000,
+                    n_test: int = 10_000, washout: int = 500, input_range: float = 0.5,
+                    ridge: float = 1e-10, seed: SeedLike = None) -> MemoryCapacity:
+    """Jaeger's short-term memory capacity of a one-input network.
+
+    The input is i.i.d. uniform on ``[-input_range, input_range]``; for every
+    delay ``k = 1 .. max_delay`` a linear readout of ``[1; x(t)]`` is trained
+    (ridge) to output ``u(t - k)``, and ``MC_k`` is the squared correlation of
+    its output with ``u(t - k)`` on fresh test steps. Only the first run of an
+    ensemble is used. The model's own readout is left untouched.
+    """
+    if model.n_inputs != 1:
+        raise ValueError("memory capacity is defined here for one-input networks")
+    max_delay = check_positive_int("max_delay", max_delay)
+    n_train = check_positive_int("n_train", n_train)
+    n_test = check_positive_int("n_test", n_test)
+    input_range = _check_weight("input_range", input_range)
+    total = washout + max_delay + n_train + n_test
+    _check_washout(washout, total)
+    u = as_generator(seed).uniform(-input_range, input_range, total)
+    probe = EchoStateNetwork(model.W_rc, model.W_ri, leak=model.leak,
+                             activation=model.activation, t_r=model.t_r, n_runs=model.n_runs)
+    states = probe.run(u[:, None]).states[:, :model.n_units]
+    start = washout + max_delay
+    delays = np.arange(1, max_delay + 1)
+    # targets[t, j] = u(t - delays[j])
+    idx = np.arange(start, total)[:, None] - delays[None, :]
+    targets = u[idx]
+    split = n_train
+    readout = fit_ridge(states[start:start + split], targets[:split], ridge)
+    pred = readout.predict(states[start + split:])
+    true = targets[split:]
+    pc = pred - pred.mean(axis=0)
+    tc = true - true.mean(axis=0)
+    corr2 = (pc * tc).sum(0) ** 2 / ((pc ** 2).sum(0) * (tc ** 2).sum(0))
+    return MemoryCapacity(delays, corr2, float(corr2.sum()))
+
+
+def linear_scr_memory_capacity(n_units: int, weight: float) -> float:
+    """Rodan and Tino's closed form for a linear simple cycle reservoir:
+    ``MC = N - 1 + r^(2N)`` (input signs with no zero in their DFT)."""
+    n_units = check_positive_int("n_units", n_units)
+    r = _check_weight("weight", weight)
+    if r >= 1:
+        raise ValueError(f"weight must be below 1 for a finite memory; got {r}")
+    return n_units - 1 + r ** (2 * n_units)
+
+
+def state_distances(model: EchoStateNetwork, u, x0_a, x0_b) -> np.ndarray:
+    """``|x_a(t) - x_b(t)|`` for two initial states under the same input.
+
+    The echo state property says this tends to zero whatever ``x0_a``,
+    ``x0_b``. Feedback networks are run freely. Returns shape ``(T,)``.
+    """
+    u = as_float_array("u", u, ndim=2)
+    x0 = np.stack([as_float_array("x0_a", x0_a, shape=(model.n_states,)),
+                   as_float_array("x0_b", x0_b, shape=(model.n_states,))])
+    states = model.run(np.broadcast_to(u, (2,) + u.shape), x0).states
+    return np.linalg.norm(states[0] - states[1], axis=-1)
+
+
+def has_echo_states(model: EchoStateNetwork, u, *, n_pairs: int = 4, tol: float = 1e-6,
+                    seed: SeedLike = None) -> bool:
+    """An empirical echo-state-property check.
+
+    Draws ``n_pairs`` pairs of initial states uniform on ``[-1, 1]^N`` and
+    runs each pair under ``u``; returns whether every pair ends closer than
+    ``tol`` (relative to the initial distance). A ``True`` is evidence for this
+    input, not a proof.
+    """
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    rng = as_generator(seed)
+    for _ in range(n_pairs):
+        a, b = rng.uniform(-1, 1, (2, model.n_states))
+        dist = state_distances(model, u, a, b)
+        if dist[-1] > tol * np.linalg.norm(a - b):
+            return False
+    return True
+
+
+class HorizonTest(NamedTuple):
+    """Result of :func:`free_run_test`.
+
+    Attributes
+    ----------
+    nrmse : numpy.ndarray, shape ``(R,)``
+        Per run: the NRMSE at the horizon over the test starts,
+        ``sqrt(mean_j (y_j - d_j)^2 / var(d))`` (Jaeger's NRMSE84 for 84).
+    predictions : numpy.ndarray, shape ``(R, n_tests, horizon)``
+        The free-run outputs; ``predictions[r, j, k]`` predicts
+        ``series[starts[j] + k + 1]``.
+    starts : numpy.ndarray of int
+        The index of the last true value fed back before each free run.
+    one_step_nrmse : numpy.ndarray, shape ``(R,)``
+        The teacher-forced one-step NRMSE over the test stretch.
+    """
+
+    nrmse: np.ndarray
+    predictions: np.ndarray
+    starts: np.ndarray
+    one_step_nrmse: np.ndarray
+
+
+def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int,
+                  horizon: int, n_tests: int, spacing: int, bias_input: float = 0.2,
+                  ridge: float = 1e-8, noise: float = 0.0,
+                  seed: SeedLike = None) -> HorizonTest:
+    """Train a feedback ESN on a scalar series, then test free runs.
+
+    The protocol of Jaeger's Mackey-Glass benchmark: the network's only input
+    is a constant ``bias_input``; it is teacher-forced on ``series[:n_train]``
+    and its readout fitted (after ``washout``) to output the next value. The
+    teacher-forced run then continues through the series; every ``spacing``
+    steps a free run of ``horizon`` steps branches off (all ``n_tests``
+    branches and all runs at once), started from the true value.
+    """
+    d = as_float_array("series", series, ndim=1)
+    n_train = check_positive_int("n_train", n_train)
+    horizon = check_positive_int("horizon", horizon)
+    n_tests = check_positive_int("n_tests", n_tests)
+    spacing = check_positive_int("spacing", spacing)
+    n_test_steps = n_tests * spacing + horizon
+    if n_train + n_test_steps > d.size:
+        raise ValueError(f"series is too short: need n_train + n_tests * spacing + horizon "
+                         f"= {n_train + n_test_steps} values; got {d.size}")
+    if model.W_rf is None or model.n_inputs != 1 or model.n_outputs_per_run != 1:
+        raise ValueError("free_run_test needs a one-input, one-output network with feedback")
+    u_train = np.full((n_train, 1), bias_input)
+    states = model.fit(u_train, d[:n_train], washout=washout, ridge=ridge, noise=noise,
+                       seed=seed)
+    test = d[n_train:n_train + n_tests * spacing]
+    cont = model.teacher_forced_states(np.full((test.size, 1), bias_input), test[:, None],
+                                       x0=states[-1], y0=d[n_train - 1:n_train])
+    one_step = model.split_runs(model._readout_states(cont))[..., 0]
+    one_step_nrmse = np.sqrt(np.mean((one_step - test) ** 2, axis=-1) / d.var())
+    offsets = np.arange(n_tests) * spacing + spacing - 1  # branch after test[offset]
+    starts = n_train + offsets
+    predictions = model.generate(np.full((n_tests, horizon, 1), bias_input), cont[offsets],
+                                 d[starts][:, None])[..., 0]
+    truth = d[starts + horizon]
+    err = (predictions[..., -1] - truth) ** 2
+    return HorizonTest(np.sqrt(err.mean(axis=-1) / d.var()), predictions, starts,
+                       one_step_nrmse)
