@@ -118,13 +118,24 @@ def spectral_radius(W) -> float:
     return float(np.max(np.abs(vals)))
 
 
+def _sampler(distribution: str, rng: np.random.Generator):
+    if distribution == "uniform":
+        return lambda size: rng.uniform(-1, 1, size)
+    if distribution == "sign":
+        return lambda size: rng.choice([-1.0, 1.0], size)
+    raise ValueError(f"distribution must be 'uniform' or 'sign'; got {distribution!r}")
+
+
 def random_reservoir(n_units: int, spectral_radius: float = 0.9, *, density: float = 0.1,
+                     distribution: str = "uniform",
                      seed: SeedLike = None) -> scipy.sparse.csr_array:
     """A sparse random reservoir ``W_rc`` scaled to a given spectral radius.
 
     Each of the ``n_units**2`` weights is present with probability ``density``
     (at least one per row is not guaranteed); present weights are uniform on
-    ``[-1, 1]`` before the scaling.
+    ``[-1, 1]`` (``distribution="uniform"``) or ``+-1`` with equal
+    probability (``"sign"``, as in Jaeger's Mackey-Glass network) before the
+    scaling.
 
     Parameters
     ----------
@@ -144,7 +155,7 @@ def random_reservoir(n_units: int, spectral_radius: float = 0.9, *, density: flo
     density = _check_density(density)
     rng = as_generator(seed)
     W = scipy.sparse.random_array((n_units, n_units), density=density, format="csr", rng=rng,
-                                  data_sampler=lambda size: rng.uniform(-1, 1, size))
+                                  data_sampler=_sampler(distribution, rng))
     current = globals()["spectral_radius"](W)
     if current == 0:
         raise ValueError("the random reservoir is nilpotent (spectral radius 0); "
@@ -188,12 +199,17 @@ def simple_cycle_reservoir(n_units: int, weight: float) -> scipy.sparse.csr_arra
 
 
 def random_input_weights(n_units: int, n_inputs: int = 1, scale: float = 1.0, *,
+                         density: float = 1.0, distribution: str = "uniform",
                          seed: SeedLike = None) -> np.ndarray:
-    """Dense input weights ``W_ri`` uniform on ``[-scale, scale]``."""
+    """Input weights ``W_ri``: uniform on ``[-scale, scale]`` or ``+-scale``
+    (``distribution="sign"``), each present with probability ``density``."""
     n_units = check_positive_int("n_units", n_units)
     n_inputs = check_positive_int("n_inputs", n_inputs)
     scale = _check_weight("scale", scale)
-    return as_generator(seed).uniform(-scale, scale, size=(n_units, n_inputs))
+    density = _check_density(density)
+    rng = as_generator(seed)
+    values = scale * _sampler(distribution, rng)((n_units, n_inputs))
+    return np.where(rng.random((n_units, n_inputs)) < density, values, 0.0)
 
 
 def pi_digits(n_digits: int) -> np.ndarray:
@@ -276,6 +292,10 @@ class EchoStateNetwork(StateSpaceModel):
         The fixed input weights.
     leak : float
         The leak rate ``a`` in ``(0, 1]``.
+    decay : float
+        Jaeger's leaky-integrator variant: the previous state is kept with
+        weight ``1 - a * decay`` instead of ``1 - a`` (``decay = 1``, the
+        default, is the usual leaky ESN). In ``(0, 1 / a]``.
     activation : {"tanh", "identity"}
         The reservoir nonlinearity ``f``.
     t_r : array_like, shape ``(N,)``, optional
@@ -360,7 +380,9 @@ class EchoStateNetwork(StateSpaceModel):
     # --------------------------------------------------------- construction
     @classmethod
     def random(cls, n_units: int, n_inputs: int = 1, *, spectral_radius: float = 0.9,
-               density: float = 0.1, input_scaling: float = 1.0, leak: float = 1.0,
+               density: float = 0.1, input_scaling: float = 1.0,
+               input_density: float = 1.0, distribution: str = "uniform",
+               leak: float = 1.0, decay: float = 1.0,
                activation: str = "tanh", bias_scaling: float = 0.0,
                feedback_scaling: float | None = None, n_outputs: int = 1,
                features: str = "x", n_runs: int = 1,
@@ -368,8 +390,9 @@ class EchoStateNetwork(StateSpaceModel):
         """``n_runs`` independent random ESNs side by side, from one seed.
 
         Reservoir ``r`` is :func:`random_reservoir` (``density``,
-        ``spectral_radius``); its input weights are uniform on
-        ``[-input_scaling, input_scaling]``, its bias ``t_r`` uniform on
+        ``spectral_radius``, ``distribution``); its input weights are
+        :func:`random_input_weights` (``input_scaling``, ``input_density``,
+        ``distribution``), its bias ``t_r`` uniform on
         ``[-bias_scaling, bias_scaling]`` and, if ``feedback_scaling`` is
         given, its feedback weights uniform on
         ``[-feedback_scaling, feedback_scaling]``.
@@ -377,6 +400,8 @@ class EchoStateNetwork(StateSpaceModel):
         n_units = check_positive_int("n_units", n_units)
         n_runs = check_positive_int("n_runs", n_runs)
         n_outputs = check_positive_int("n_outputs", n_outputs)
+        _check_leak(leak)
+        _check_radius(spectral_radius)
         bias_scaling = check_finite_float("bias_scaling", bias_scaling)
         if bias_scaling < 0:
             raise ValueError(f"bias_scaling must be non-negative; got {bias_scaling}")
@@ -384,14 +409,16 @@ class EchoStateNetwork(StateSpaceModel):
         reservoirs, inputs, biases, feedbacks = [], [], [], []
         for _ in range(n_runs):
             reservoirs.append(random_reservoir(n_units, spectral_radius, density=density,
-                                               seed=rng))
-            inputs.append(random_input_weights(n_units, n_inputs, input_scaling, seed=rng))
+                                               distribution=distribution, seed=rng))
+            inputs.append(random_input_weights(n_units, n_inputs, input_scaling,
+                                               density=input_density,
+                                               distribution=distribution, seed=rng))
             biases.append(rng.uniform(-bias_scaling, bias_scaling, n_units))
             if feedback_scaling is not None:
                 scale = _check_weight("feedback_scaling", feedback_scaling)
                 feedbacks.append(rng.uniform(-scale, scale, (n_units, n_outputs)))
         W_rf = None if feedback_scaling is None else _block_diag(feedbacks)
-        return cls(_block_diag(reservoirs), np.vstack(inputs), leak=leak,
+        return cls(_block_diag(reservoirs), np.vstack(inputs), leak=leak, decay=decay,
                    activation=activation, t_r=np.concatenate(biases), W_rf=W_rf,
                    n_outputs=n_outputs, features=features, n_runs=n_runs)
 

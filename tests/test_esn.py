@@ -1,0 +1,237 @@
+"""Echo state networks, reservoirs and ridge readouts (rnnbook.esn, rnnbook.readout)."""
+
+import numpy as np
+import pytest
+import scipy.sparse
+
+from rnnbook import esn
+from rnnbook.readout import fit_ridge, nrmse
+from rnnbook.sequences import mackey_glass, narma
+
+
+# ----------------------------------------------------------------- readout
+def test_ridge_readout_equals_the_closed_form():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(60, 4))
+    D = Z @ rng.normal(size=(4, 2)) + 5.0 + 0.1 * rng.normal(size=(60, 2))
+    ridge = 0.7
+    Zc, Dc = Z - Z.mean(0), D - D.mean(0)
+    W = np.linalg.inv(Zc.T @ Zc + ridge * np.eye(4)) @ Zc.T @ Dc  # the textbook formula
+    for solver in ("qr", "cholesky"):
+        readout = fit_ridge(Z, D, ridge, solver=solver)
+        np.testing.assert_allclose(readout.W_or, W.T, atol=1e-12)
+        np.testing.assert_allclose(readout.t_o, D.mean(0) - Z.mean(0) @ W, atol=1e-12)
+
+
+def test_bias_is_not_penalised():
+    """A huge ridge kills the weights but the bias still fits the mean."""
+    rng = np.random.default_rng(1)
+    Z = rng.normal(size=(50, 3))
+    d = 10.0 + Z[:, 0]
+    readout = fit_ridge(Z, d, 1e12)
+    assert np.abs(readout.W_or).max() < 1e-9
+    assert readout.t_o[0] == pytest.approx(d.mean())
+
+
+def test_batched_readouts_equal_separate_fits():
+    rng = np.random.default_rng(2)
+    Z = rng.normal(size=(3, 40, 5))
+    D = rng.normal(size=(3, 40, 2))
+    batched = fit_ridge(Z, D, 0.1)
+    for r in range(3):
+        alone = fit_ridge(Z[r], D[r], 0.1)
+        np.testing.assert_allclose(batched.W_or[r], alone.W_or, atol=1e-12)
+        np.testing.assert_allclose(batched.t_o[r], alone.t_o, atol=1e-12)
+    np.testing.assert_allclose(batched.predict(Z)[1], alone_predict(Z[1], D[1]), atol=1e-12)
+
+
+def alone_predict(Z, D):
+    return fit_ridge(Z, D, 0.1).predict(Z)
+
+
+def test_readout_errors():
+    with pytest.raises(ValueError, match="ridge"):
+        fit_ridge(np.ones((5, 2)), np.ones(5), -1.0)
+    with pytest.raises(ValueError, match="solver"):
+        fit_ridge(np.ones((5, 2)), np.ones(5), solver="inverse")
+    with pytest.raises(ValueError, match="NaN"):
+        fit_ridge(np.array([[1.0], [np.nan], [2.0]]), np.ones(3))
+    with pytest.raises(ValueError, match="same leading shape"):
+        fit_ridge(np.ones((5, 2)), np.ones(4))
+    with pytest.raises(ValueError, match="constant"):
+        nrmse(np.ones(3), np.ones(3))
+
+
+# -------------------------------------------------------------- reservoirs
+@pytest.mark.parametrize("n_units, density", [(30, 0.3), (300, 0.05)])
+def test_spectral_radius_scaling_hits_the_target(n_units, density):
+    W = esn.random_reservoir(n_units, 0.85, density=density, seed=3)
+    radius = np.max(np.abs(np.linalg.eigvals(W.toarray())))
+    assert radius == pytest.approx(0.85, rel=1e-6)
+    assert scipy.sparse.issparse(W)
+    assert W.nnz == pytest.approx(density * n_units ** 2, rel=0.1)
+
+
+def test_deterministic_reservoirs():
+    scr = esn.simple_cycle_reservoir(5, 0.7).toarray()
+    assert np.allclose(np.abs(np.linalg.eigvals(scr)), 0.7)
+    assert np.allclose(scr.sum(axis=0), 0.7) and np.allclose(scr.sum(axis=1), 0.7)
+    dlr = esn.delay_line_reservoir(5, 0.7).toarray()
+    assert np.allclose(np.linalg.matrix_power(dlr, 5), 0)  # nilpotent: a pure delay line
+    dlrb = esn.delay_line_feedback_reservoir(4, 0.7, 0.2).toarray()
+    assert np.allclose(np.diag(dlrb, -1), 0.7) and np.allclose(np.diag(dlrb, 1), 0.2)
+
+
+def test_pi_digits_and_aperiodic_signs():
+    assert esn.pi_digits(12).tolist() == [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8]
+    v = esn.aperiodic_input_weights(6, 1, 0.5)[:, 0]
+    assert v.tolist() == [-0.5, -0.5, -0.5, -0.5, 0.5, 0.5]
+    # the first 20 digits give ten signs of each kind: the DFT vanishes at 0
+    assert esn.min_dft_magnitude(esn.aperiodic_input_weights(20)) < 1e-12
+    assert esn.min_dft_magnitude(esn.aperiodic_input_weights(20, start=1)) > 0.1
+
+
+def test_memory_capacity_of_a_linear_simple_cycle_reservoir():
+    n, r = 20, 0.9
+    model = esn.EchoStateNetwork(esn.simple_cycle_reservoir(n, r),
+                                 esn.aperiodic_input_weights(n, 1, 0.1, start=1),
+                                 activation="identity")
+    mc = esn.memory_capacity(model, max_delay=3 * n, n_train=20_000, n_test=20_000, seed=0)
+    theory = esn.linear_scr_memory_capacity(n, r)
+    assert theory == pytest.approx(n - 1 + r ** (2 * n))
+    assert abs(mc.total - theory) <= 0.5
+    assert np.all((mc.mc_k >= 0) & (mc.mc_k <= 1 + 1e-12))
+
+
+def test_tanh_reservoir_remembers_less_than_linear():
+    n = 20
+    kw = dict(max_delay=60, n_train=5000, n_test=5000, seed=0)
+    W_ri = esn.aperiodic_input_weights(n, 1, 1.0, start=1)
+    linear = esn.EchoStateNetwork(esn.simple_cycle_reservoir(n, 0.9), W_ri, activation="identity")
+    squashed = esn.EchoStateNetwork(esn.simple_cycle_reservoir(n, 0.9), W_ri)
+    assert esn.memory_capacity(squashed, **kw).total < esn.memory_capacity(linear, **kw).total
+
+
+# ------------------------------------------------------------ echo states
+def test_echo_state_property_below_radius_one():
+    model = esn.EchoStateNetwork.random(50, spectral_radius=0.8, density=0.2, seed=4)
+    u = np.random.default_rng(5).uniform(-1, 1, (300, 1))
+    assert esn.has_echo_states(model, u, seed=6)
+    dist = esn.state_distances(model, u, np.ones(50), -np.ones(50))
+    assert dist[-1] < 1e-6 * dist[0]
+
+
+def test_large_radius_can_lose_echo_states():
+    """Not a theorem, but with radius 3 and weak input two starts stay apart."""
+    model = esn.EchoStateNetwork.random(50, spectral_radius=3.0, density=0.2,
+                                        input_scaling=0.01, seed=4)
+    u = np.random.default_rng(5).uniform(-1, 1, (300, 1))
+    assert not esn.has_echo_states(model, u, seed=6)
+
+
+# ---------------------------------------------------------------- running
+def test_ensemble_runs_equal_separate_networks():
+    ens = esn.EchoStateNetwork.random(15, 2, spectral_radius=0.9, density=0.3, leak=0.5,
+                                      bias_scaling=0.1, n_runs=3, seed=7)
+    u = np.random.default_rng(8).normal(size=(40, 2))
+    states = ens.split_runs(ens.run(u).states)
+    W = ens.W_rc.toarray()
+    for r in range(3):
+        block = slice(15 * r, 15 * (r + 1))
+        alone = esn.EchoStateNetwork(W[block, block], ens.W_ri[block], leak=0.5,
+                                     t_r=ens.t_r[block])
+        np.testing.assert_allclose(states[r], alone.run(u).states, atol=1e-12)
+        assert np.allclose(W[block, :][:, np.r_[0:15 * r, 15 * (r + 1):45]], 0)
+
+
+def test_batch_of_sequences_equals_separate_sequences():
+    model = esn.EchoStateNetwork.random(20, spectral_radius=0.9, seed=9)
+    u = np.random.default_rng(10).normal(size=(2, 30, 1))
+    batch = model.run(u).states
+    for b in range(2):
+        np.testing.assert_allclose(batch[b], model.run(u[b]).states, atol=1e-12)
+
+
+def test_step_matches_the_equation():
+    model = esn.EchoStateNetwork.random(6, 1, spectral_radius=0.9, density=1.0, leak=0.4,
+                                        decay=1.0, bias_scaling=0.3, seed=11)
+    x = np.random.default_rng(12).uniform(-1, 1, 6)
+    u = np.array([0.3])
+    W = model.W_rc.toarray()
+    want = 0.6 * x + 0.4 * np.tanh(model.W_ri @ u + W @ x + model.t_r)
+    np.testing.assert_allclose(model.step(u, x), want, atol=1e-14)
+
+
+def test_fit_learns_a_delay_with_input_features():
+    rng = np.random.default_rng(13)
+    u = rng.uniform(-0.5, 0.5, 1200)
+    model = esn.EchoStateNetwork.random(60, spectral_radius=0.8, input_scaling=0.2,
+                                        features="ux", seed=14)
+    model.fit(u[:1000, None], np.r_[0, 0, u[:998]], washout=50, ridge=1e-8)
+    y = model.run(u[:, None]).outputs[1000:, 0]
+    assert nrmse(y, u[998:1198]) < 0.05
+
+
+def test_generation_continues_a_sine():
+    t = np.arange(1400)
+    d = 0.5 * np.sin(2 * np.pi * t / 25)
+    model = esn.EchoStateNetwork.random(80, spectral_radius=0.8, density=0.2,
+                                        input_scaling=0.2, feedback_scaling=0.5, seed=15)
+    u = np.full((1400, 1), 0.2)
+    test = esn.free_run_test(model, d, n_train=1000, washout=200, horizon=100, n_tests=2,
+                             spacing=100, ridge=1e-8)
+    truth = d[test.starts[:, None] + np.arange(1, 101)]
+    assert nrmse(test.predictions[0], truth) < 0.05
+    assert test.one_step_nrmse[0] < 1e-3
+    assert u.shape == (1400, 1)
+
+
+def test_feedback_run_needs_a_readout():
+    model = esn.EchoStateNetwork.random(10, density=0.5, feedback_scaling=0.5, seed=16)
+    with pytest.raises(ValueError, match="readout"):
+        model.run(np.zeros((5, 1)))
+
+
+# ----------------------------------------------------------------- errors
+def test_clear_errors():
+    with pytest.raises(ValueError, match="spectral_radius must be positive"):
+        esn.random_reservoir(10, 0.0)
+    with pytest.raises(ValueError, match="spectral_radius must be positive"):
+        esn.EchoStateNetwork.random(10, spectral_radius=-1.0)
+    for leak in (0.0, 1.5, -0.2):
+        with pytest.raises(ValueError, match="leak must be in"):
+            esn.EchoStateNetwork.random(10, leak=leak)
+    model = esn.EchoStateNetwork.random(10, density=0.5, seed=0)
+    with pytest.raises(ValueError, match="washout"):
+        model.fit(np.zeros((20, 1)), np.zeros(20), washout=20)
+    with pytest.raises(ValueError, match="washout"):
+        model.fit(np.zeros((20, 1)), np.zeros(20), washout=25)
+    with pytest.raises(ValueError, match="NaN"):
+        model.run(np.array([[0.1], [np.nan]]))
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(np.array([[0.1], [np.nan], [0.2]]), np.zeros(3), washout=0)
+    with pytest.raises(ValueError, match="density"):
+        esn.random_reservoir(10, 0.9, density=0.0)
+    with pytest.raises(ValueError, match="activation"):
+        esn.EchoStateNetwork(np.eye(3), np.ones((3, 1)), activation="relu")
+    with pytest.raises(ValueError, match="n_runs"):
+        esn.EchoStateNetwork(np.eye(3), np.ones((3, 1)), n_runs=2)
+
+
+# ------------------------------------------------------------- generators
+def test_mackey_glass_is_bounded_and_deterministic():
+    a = mackey_glass(500)
+    assert np.array_equal(a, mackey_glass(500))
+    assert 0.2 < a.min() and a.max() < 1.5 and a.std() > 0.1
+    with pytest.raises(ValueError, match="whole number"):
+        mackey_glass(10, dt=0.3)
+
+
+def test_narma_recursion():
+    u, y = narma(50, 10, seed=0)
+    y_prev = np.r_[0.0, y]
+    t = 20
+    want = (0.3 * y_prev[t] + 0.05 * y_prev[t] * y_prev[t - 9:t + 1].sum()
+            + 1.5 * u[t - 9] * u[t] + 0.1)
+    assert y[t] == pytest.approx(want)
+    assert np.all((u >= 0) & (u <= 0.5))
