@@ -816,3 +816,106 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     err = (predictions[..., -1] - truth) ** 2
     return HorizonTest(np.sqrt(err.mean(axis=-1) / d.var()), predictions, starts,
                        one_step_nrmse)
+
+
+def closed_loop(model: EchoStateNetwork, x_last, y_last, n_steps: int) -> np.ndarray:
+    """Generate by feeding a one-step predictor's output back as its next input.
+
+    For an input-driven network trained to output ``u(t + 1)`` (no ``W_rf``):
+    from the state ``x_last`` after the input ``u(t)`` and the true next
+    value ``y_last = u(t + 1)``, each step feeds the last output in as the
+    input. Returns ``n_steps`` outputs; output ``k`` predicts ``u(t + k + 2)``.
+    One run only (an ensemble shares its input, so its runs cannot each feed
+    back their own output).
+    """
+    if model.W_or is None:
+        raise ValueError("the readout is not trained yet; call fit first")
+    if model.n_runs != 1 or model.n_inputs != model.n_outputs_per_run:
+        raise ValueError("closed_loop needs one run whose outputs match its inputs")
+    n_steps = check_positive_int("n_steps", n_steps)
+    x = as_float_array("x_last", x_last, shape=(model.n_states,))
+    y = as_float_array("y_last", y_last).reshape(model.n_inputs)
+    out = np.empty((n_steps, model.n_inputs))
+    for k in range(n_steps):
+        x = model.step(y, x)
+        y = model._readout(y, x)
+        out[k] = y
+    return out
+
+
+class GridSearch(NamedTuple):
+    """Result of :func:`grid_search`.
+
+    Attributes
+    ----------
+    params : dict
+        The chosen reservoir settings (lowest mean validation error).
+    ridge : float
+        The chosen ridge.
+    valid_error, test_error : numpy.ndarray, shape ``(R,)``
+        Per run, the chosen setting's normalised mean squared error (NMSE,
+        ``mean((y - d)^2) / var(d)``) on the validation and test stretches.
+    tried : list of tuple
+        ``(params, ridge, mean validation NMSE)`` for every setting tried.
+    """
+
+    params: dict
+    ridge: float
+    valid_error: np.ndarray
+    test_error: np.ndarray
+    tried: list
+
+
+def grid_search(make_model, grid: dict, u, targets, *, n_train: int, n_valid: int,
+                washout: int, ridges=(1e-8, 1e-6, 1e-4)) -> GridSearch:
+    """Choose reservoir settings and ridge on a validation stretch, then test once.
+
+    ``make_model(**params)`` builds an :class:`EchoStateNetwork` (possibly an
+    ensemble of runs) for every combination of the lists in ``grid``. Each is
+    trained on the first ``n_train`` steps (after ``washout``), scored on the
+    next ``n_valid`` and, for the winner only, on the rest (the test stretch).
+    The runs' validation errors are averaged to choose.
+
+    Parameters
+    ----------
+    u : array_like, shape ``(T, n_inputs)``
+    targets : array_like, shape ``(T,)``
+        One output per step.
+    """
+    import itertools
+
+    u = as_float_array("u", u, ndim=2)
+    d = as_float_array("targets", targets, shape=(u.shape[0],))
+    n_train = check_positive_int("n_train", n_train)
+    n_valid = check_positive_int("n_valid", n_valid)
+    if n_train + n_valid >= d.size:
+        raise ValueError("n_train + n_valid must leave a test stretch")
+    washout = _check_washout(washout, n_train)
+    ridges = [check_finite_float("ridge", r) for r in ridges]
+    if not ridges:
+        raise ValueError("ridges must hold at least one value")
+    valid = slice(n_train, n_train + n_valid)
+    test = slice(n_train + n_valid, d.size)
+
+    def nmse(y, part):
+        return np.mean((y[..., part] - d[part]) ** 2, axis=-1) / d[part].var()
+
+    names = list(grid)
+    best, tried = None, []
+    for values in itertools.product(*(grid[name] for name in names)):
+        params = dict(zip(names, values))
+        model = make_model(**params)
+        if model.W_rf is not None:
+            raise ValueError("grid_search is for input-driven networks (no W_rf)")
+        # one run of the reservoir serves every ridge
+        features = model._feature_stack(u, model.run(u).states)
+        fitted = features[:, washout:n_train]
+        for ridge in ridges:
+            readout = fit_ridge(fitted, np.broadcast_to(d[washout:n_train],
+                                                        fitted.shape[:2]), ridge)
+            y = readout.predict(features)[..., 0]
+            score = nmse(y, valid)
+            tried.append((params, ridge, float(score.mean())))
+            if best is None or score.mean() < best[2].mean():
+                best = (params, ridge, score, nmse(y, test))
+    return GridSearch(best[0], best[1], best[2], best[3], tried)

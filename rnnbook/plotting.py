@@ -874,3 +874,113 @@ def plot_vlmm_threshold(ngram, vlmm, threshold: float, *, title: str | None = No
     prefix = f"{title}: " if title else ""
     fig.suptitle(f"{prefix}threshold {settings[i]:.3g}, test NLL {vlmm.test_nll[i]:.4f}")
     return fig
+
+
+# ---- chapter 9: echo state networks ----
+def plot_echo_distances(distances: dict, *, ax=None, title: str | None = None):
+    """State distance from two initial states over time, one line per setting.
+
+    ``distances`` maps a label (say a spectral radius) to a 1-D array.
+    """
+    fig, ax = _axes(ax)
+    for i, (label, dist) in enumerate(distances.items()):
+        ax.semilogy(np.arange(1, len(dist) + 1), np.maximum(dist, 1e-17),
+                    color=PALETTE[i % len(PALETTE)], label=str(label))
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel(r"$\|x_a(t) - x_b(t)\|$")
+    ax.legend(title="spectral radius", ncols=2, fontsize="small")
+    ax.set_title(title or "Two initial states, one input")
+    return fig
+
+
+def plot_unit_traces(traces: dict, u=None, *, n_units: int = 4, title: str | None = None):
+    """A few units' activations under several settings, one panel each.
+
+    ``traces`` maps a panel title to states of shape ``(T, N)``; ``u`` (1-D),
+    if given, is drawn in grey on every panel.
+    """
+    n_cols = min(len(traces), 2)
+    n_rows = -(-len(traces) // n_cols)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(6.4, 2.4 * n_rows + 0.3),
+                             sharex=True, sharey=True, squeeze=False)
+    for ax, (label, states) in zip(axes.flat, traces.items()):
+        if u is not None:
+            ax.plot(u, color="0.75", lw=1.0, label="input")
+        for j in range(min(n_units, states.shape[1])):
+            ax.plot(states[:, j], color=PALETTE[j % len(PALETTE)], lw=1.0)
+        ax.set_title(label, fontsize="small")
+    for ax in axes[-1]:
+        ax.set_xlabel("$t$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$x_i(t)$")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_free_run(truth, prediction, *, start: int = 0, one_step=None, ax=None,
+                  title: str | None = None, ylabel: str = "$y$"):
+    """A free-running (and optionally one-step) prediction against the truth."""
+    fig, ax = _axes(ax, figsize=(6.4, 3.0))
+    t = start + np.arange(len(truth))
+    ax.plot(t, truth, color="0.2", lw=2.2, alpha=0.35, label="truth")
+    if one_step is not None:
+        ax.plot(t, one_step, color=PALETTE[2], lw=1.0, label="one step ahead")
+    ax.plot(t, prediction, color=PALETTE[5], lw=1.0, ls="--", label="free run")
+    ax.set_xlabel("$t$")
+    ax.set_ylabel(ylabel)
+    ax.legend(ncols=3, fontsize="small", loc="lower left")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_memory_curves(curves: dict, *, ax=None, title: str | None = None):
+    """Memory functions ``MC_k`` against the delay ``k``, one line per reservoir.
+
+    ``curves`` maps a label to a :class:`rnnbook.esn.MemoryCapacity`.
+    """
+    fig, ax = _axes(ax)
+    for i, (label, mc) in enumerate(curves.items()):
+        ax.plot(mc.delays, mc.mc_k, color=PALETTE[i % len(PALETTE)], marker=".",
+                label=f"{label}: total {mc.total:.2f}")
+    ax.set_xlabel("delay $k$")
+    ax.set_ylabel("$MC_k$")
+    ax.set_ylim(-0.03, 1.05)
+    ax.legend(fontsize="small")
+    ax.set_title(title or "How well the state recalls the input $k$ steps back")
+    return fig
+
+
+def plot_esn_mackey_glass(spectral_radius: float = 0.9, leak: float = 0.3,
+                          input_scaling: float = 0.5, n_units: int = 200, seed: int = 0):
+    """Train a small input-driven ESN on Mackey-Glass and let it run freely.
+
+    One-step prediction on 1500 steps (after a washout of 100), then 300
+    steps of closed-loop generation (the output fed back as the input).
+    """
+    from rnnbook import esn
+    from rnnbook.readout import nrmse
+    from rnnbook.sequences import mackey_glass
+
+    series = np.tanh(mackey_glass(2000) - 1.0)
+    model = esn.EchoStateNetwork.random(n_units, spectral_radius=spectral_radius, density=0.1,
+                                        input_scaling=input_scaling, leak=leak,
+                                        features="ux", seed=seed)
+    n_train, horizon = 1500, 300
+    u, d = series[:n_train, None], series[1:n_train + 1]
+    states = model.fit(u, d, washout=100, ridge=1e-8)
+    one_step = model.run(u).outputs[100:, 0]
+    train_error = nrmse(one_step, d[100:])
+    generated = esn.closed_loop(model, states[-1], d[-1], horizon)[:, 0]
+    truth = series[n_train + 1:n_train + 1 + horizon]
+    with np.errstate(over="ignore", invalid="ignore"):
+        free_error = nrmse(np.clip(generated, -10, 10), truth)
+    fig = plot_free_run(truth, np.clip(generated, -1.5, 1.5), start=n_train + 1,
+                        ylabel="$\\tanh(x - 1)$")
+    ax = fig.axes[0]
+    ax.set_ylim(-1.0, 0.6)
+    ax.set_title(f"radius {spectral_radius:.2f}, leak {leak:.2f}, input {input_scaling:.2f}: "
+                 f"one-step NRMSE {train_error:.1e}, free run {free_error:.2f}",
+                 fontsize="small")
+    return fig

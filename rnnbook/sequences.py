@@ -403,3 +403,17 @@ def narma(n_steps: int, order: int = 10, *, seed: SeedLike = None):
     if not np.all(np.isfinite(y)) or np.abs(y).max() > 1e3:
         raise ValueError("the NARMA recursion diverged for this seed; try another")
     return u, y[1:]
+
+
+def lag_matrix(series, order: int):
+    """Lagged copies of a series for autoregression.
+
+    Returns ``(X, y)`` with ``X[i] = (x[t-1], ..., x[t-order])`` and
+    ``y[i] = x[t]`` for ``t = order, ..., T - 1`` (row ``i`` is ``t = order + i``).
+    """
+    x = as_float_array("series", series, ndim=1)
+    order = check_positive_int("order", order)
+    if order >= x.size:
+        raise ValueError(f"order ({order}) must be below the series length ({x.size})")
+    X = np.stack([x[order - k:x.size - k] for k in range(1, order + 1)], axis=1)
+    return X, x[order:]

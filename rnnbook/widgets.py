@@ -207,3 +207,25 @@ def vlmm_explorer(sweeps):
                                   value=min(thresholds, key=lambda t: abs(t - start)),
                                   description="threshold", continuous_update=False),
     )
+
+
+# ---- chapter 9: echo state networks ----
+def esn_explorer():
+    """Chapter 9: spectral radius, leak rate and input scaling against Mackey-Glass prediction.
+
+    Sliders drive :func:`rnnbook.plotting.plot_esn_mackey_glass`.
+    """
+    from ipywidgets import FloatSlider, IntSlider, interactive
+
+    return interactive(
+        _shown(plotting.plot_esn_mackey_glass),
+        spectral_radius=FloatSlider(value=0.9, min=0.1, max=1.5, step=0.05,
+                                    description="radius", continuous_update=False),
+        leak=FloatSlider(value=0.3, min=0.05, max=1.0, step=0.05, description="leak",
+                         continuous_update=False),
+        input_scaling=FloatSlider(value=0.5, min=0.05, max=2.0, step=0.05,
+                                  description="input", continuous_update=False),
+        n_units=IntSlider(value=200, min=20, max=500, step=20, description="units",
+                          continuous_update=False),
+        seed=IntSlider(value=0, min=0, max=9, description="seed", continuous_update=False),
+    )
