@@ -1018,3 +1018,193 @@ def fit_classifier(features, labels, n_classes: int, ridge: float = 1e-2) -> Rea
     if np.any(labels < 0) or np.any(labels >= n_classes):
         raise ValueError(f"labels must lie in 0 .. {n_classes - 1}")
     return fit_ridge(features, np.eye(n_classes)[labels], ridge)
+
+
+# ------------------------------------------------------------ experiments
+class ScaleScan(NamedTuple):
+    """Mean firing rates (Hz) of a liquid with scaled recurrent amplitudes.
+
+    ``during[k]`` is the rate while the input plays (after its first 100 ms),
+    ``after[k]`` the rate from 100 to 300 ms after the input has stopped, for
+    amplitudes scaled by ``scales[k]``; ``baseline`` is the rate during the
+    input without any recurrent synapse (scale 0).
+    """
+
+    scales: np.ndarray
+    during: np.ndarray
+    after: np.ndarray
+    baseline: float
+
+
+def scale_scan(network: LiquidNetwork, scales, inputs, *, dynamic: bool = False,
+               seed: SeedLike = None) -> ScaleScan:
+    """Rates during and after the input for each amplitude scale.
+
+    Parameters
+    ----------
+    network : LiquidNetwork
+    scales : array_like of float
+        Factors for the recurrent amplitudes, non-negative.
+    inputs : array_like, shape ``(B, T, n_inputs)``
+        Input spike counts, followed by at least 300 ms without input.
+    dynamic : bool
+    seed : int, numpy.random.Generator or None
+        For the initial potentials (the same for every scale).
+    """
+    scales = as_float_array("scales", scales, ndim=1)
+    if np.any(scales < 0):
+        raise ValueError("scales must be non-negative")
+    u = as_float_array("inputs", inputs, ndim=3)
+    active = np.flatnonzero(u.any(axis=(0, 2)))
+    if active.size == 0:
+        raise ValueError("inputs hold no spike")
+    liquid = Liquid(network, dynamic=dynamic)
+    dt = liquid.dt
+    stop = (active[-1] + 1) * dt
+    if u.shape[1] * dt < stop + 300.0 - 1e-9:
+        raise ValueError("inputs must end with at least 300 ms without input spikes")
+    x0 = liquid.random_initial_states(u.shape[0], seed)
+    n = network.n_neurons
+
+    def rates(factor):
+        run = Liquid(network.scaled(factor), dynamic=dynamic).simulate(u, x0=x0)
+        return (float(firing_rates(run, 100.0, stop, n).mean()),
+                float(firing_rates(run, stop + 100.0, stop + 300.0, n).mean()))
+
+    pairs = [rates(s) for s in scales]
+    return ScaleScan(scales, np.array([p[0] for p in pairs]),
+                     np.array([p[1] for p in pairs]), rates(0.0)[0])
+
+
+def choose_scale(scan: ScaleScan, quiet: float = 1.0) -> float:
+    """The largest scale whose liquid falls quiet after the input and is not silent.
+
+    Quiet: the rate 100-300 ms after the input is below ``quiet`` Hz (no
+    self-sustained firing). Not silent: the rate during the input exceeds the
+    rate without recurrent synapses (the recurrence adds spikes). Raises
+    ``ValueError`` if no scale qualifies.
+    """
+    quiet = _check_non_negative("quiet", quiet)
+    ok = (scan.after < quiet) & (scan.during > scan.baseline)
+    if not ok.any():
+        raise ValueError("no scale of the scan keeps the liquid active but not "
+                         "self-sustained; scan other scales")
+    return float(scan.scales[ok].max())
+
+
+class Separation(NamedTuple):
+    """State distances for pairs of inputs at given input distances.
+
+    ``curves[k]`` is the mean over pairs of ``||z_u(t) - z_v(t)||`` at
+    ``times`` (ms) for input distance ``distances[k]``; ``per_pair[k]`` the
+    same per pair, shape ``(n_pairs, len(times))``.
+    """
+
+    distances: np.ndarray
+    times: np.ndarray
+    curves: np.ndarray
+    per_pair: np.ndarray
+
+
+def separation_experiment(liquid: Liquid, distances, n_pairs: int, *, rate: float = 20.0,
+                          duration: float = 500.0, every: float = 1.0,
+                          seed: SeedLike = None) -> Separation:
+    """The separation property: state distance over time for input pairs at distance ``d``.
+
+    For each distance, ``n_pairs`` pairs of ``rate`` Hz trains of ``duration``
+    ms at that distance (:func:`spike_train_pair`; distance 0 gives identical
+    trains) each drive the liquid from two independent random initial states.
+    Distance 0 therefore measures the noise floor: how far apart the states of
+    identical inputs stay because the liquid started differently.
+    """
+    if not isinstance(liquid, Liquid):
+        raise TypeError(f"liquid must be a Liquid; got {type(liquid).__name__}")
+    distances = as_float_array("distances", distances, ndim=1)
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    every = _check_positive("every", every)
+    rng = as_generator(seed)
+    stride = max(1, int(round(every / liquid.dt)))
+    n_steps = int(round(duration / liquid.dt))
+    samples = np.arange(stride, n_steps + 1, stride)
+    per_pair = []
+    for d in distances:
+        pairs = [spike_train_pair(float(d), rate=rate, duration=duration, seed=rng)
+                 for _ in range(n_pairs)]
+        trains = [[p[0]] for p in pairs] + [[p[1]] for p in pairs]
+        run = liquid.simulate(spike_counts(trains, duration, liquid.dt), seed=rng,
+                              sample_steps=samples)
+        per_pair.append(state_distance(run.states[:n_pairs], run.states[n_pairs:]))
+    per_pair = np.array(per_pair)
+    return Separation(distances, samples * liquid.dt, per_pair.mean(axis=1), per_pair)
+
+
+def segment_templates(n_segments: int = 4, n_templates: int = 2, *, length: float = 250.0,
+                      rate: float = 20.0, seed: SeedLike = None) -> list[list[np.ndarray]]:
+    """Poisson templates: ``templates[k][c]`` is template ``c`` of segment ``k`` (ms)."""
+    n_segments = check_positive_int("n_segments", n_segments)
+    n_templates = check_positive_int("n_templates", n_templates)
+    rng = as_generator(seed)
+    return [[poisson_spike_train(rate, length, rng) for _ in range(n_templates)]
+            for _ in range(n_segments)]
+
+
+def segment_inputs(templates, n_trials: int, *, length: float = 250.0, jitter: float = 4.0,
+                   dt: float = 0.1, seed: SeedLike = None) -> tuple[np.ndarray, np.ndarray]:
+    """Trials made of segments, each a jittered copy of one of its templates.
+
+    Returns
+    -------
+    inputs : numpy.ndarray of uint8, shape ``(n_trials, T, 1)``
+    labels : numpy.ndarray of int, shape ``(n_trials, n_segments)``
+        Which template each segment was drawn from (segment 0 is the oldest).
+    """
+    n_trials = check_positive_int("n_trials", n_trials)
+    length = _check_positive("length", length)
+    rng = as_generator(seed)
+    n_segments, n_templates = len(templates), len(templates[0])
+    labels = rng.integers(0, n_templates, (n_trials, n_segments))
+    trains = []
+    for row in labels:
+        parts = [k * length + jitter_spike_train(templates[k][c], jitter, length, rng)
+                 for k, c in enumerate(row)]
+        trains.append([np.concatenate(parts)])
+    return spike_counts(trains, n_segments * length, dt), labels
+
+
+class SegmentReadouts(NamedTuple):
+    """Accuracy of per-segment readouts, trained and tested at several times.
+
+    ``accuracy[i, k]`` is the test accuracy, at ``times[i]`` (ms), of the
+    readout that names segment ``k``'s template (segment 0 the oldest).
+    """
+
+    times: np.ndarray
+    accuracy: np.ndarray
+
+
+def segment_readouts(liquid: Liquid, templates, *, n_train: int, n_test: int,
+                     times, length: float = 250.0, jitter: float = 4.0,
+                     ridge: float = 0.1, seed: SeedLike = None) -> SegmentReadouts:
+    """Train a classifier per segment on the liquid state at each time; test on new trials.
+
+    Each readout is fitted to the states of ``n_train`` trials at one time and
+    scored on ``n_test`` fresh trials (new jitter, new initial states) at the
+    same time.
+    """
+    if not isinstance(liquid, Liquid):
+        raise TypeError(f"liquid must be a Liquid; got {type(liquid).__name__}")
+    rng = as_generator(seed)
+    times = as_float_array("times", times, ndim=1)
+    steps = np.rint(times / liquid.dt).astype(np.int64)
+    u, labels = segment_inputs(templates, n_train + n_test, length=length, jitter=jitter,
+                               dt=liquid.dt, seed=rng)
+    run = liquid.simulate(u, seed=rng, sample_steps=steps)
+    n_segments, n_classes = labels.shape[1], len(templates[0])
+    accuracy = np.empty((times.size, n_segments))
+    for i in range(times.size):
+        z = run.states[:, i]
+        for k in range(n_segments):
+            readout = fit_classifier(z[:n_train], labels[:n_train, k], n_classes, ridge)
+            guess = readout.predict(z[n_train:]).argmax(-1)
+            accuracy[i, k] = np.mean(guess == labels[n_train:, k])
+    return SegmentReadouts(times, accuracy)
