@@ -1176,10 +1176,15 @@ class SegmentReadouts(NamedTuple):
 
     ``accuracy[i, k]`` is the test accuracy, at ``times[i]`` (ms), of the
     readout that names segment ``k``'s template (segment 0 the oldest).
+    ``run`` holds the spikes of all trials (the first ``n_train`` trained the
+    readouts) and ``labels`` their templates, for further analysis.
     """
 
     times: np.ndarray
     accuracy: np.ndarray
+    run: LiquidRun
+    labels: np.ndarray
+    n_train: int
 
 
 def segment_readouts(liquid: Liquid, templates, *, n_train: int, n_test: int,
@@ -1193,6 +1198,9 @@ def segment_readouts(liquid: Liquid, templates, *, n_train: int, n_test: int,
     """
     if not isinstance(liquid, Liquid):
         raise TypeError(f"liquid must be a Liquid; got {type(liquid).__name__}")
+    n_train = check_positive_int("n_train", n_train)
+    n_test = check_positive_int("n_test", n_test)
+    ridge = _check_non_negative("ridge", ridge)
     rng = as_generator(seed)
     times = as_float_array("times", times, ndim=1)
     steps = np.rint(times / liquid.dt).astype(np.int64)
@@ -1207,4 +1215,4 @@ def segment_readouts(liquid: Liquid, templates, *, n_train: int, n_test: int,
             readout = fit_classifier(z[:n_train], labels[:n_train, k], n_classes, ridge)
             guess = readout.predict(z[n_train:]).argmax(-1)
             accuracy[i, k] = np.mean(guess == labels[n_train:, k])
-    return SegmentReadouts(times, accuracy)
+    return SegmentReadouts(times, accuracy, run, labels, n_train)
