@@ -55,12 +55,18 @@ and ``C`` depending on the types.
 
 Where the numbers come from: Maass, Natschläger and Markram (2002), *Neural
 Computation* 14(11), Appendix B ("Details of the computer simulation"). The
-paper itself could not be retrieved while this module was written; the values
-below are those of the book's issue, checked against an independent
+paper's text could not be retrieved while this module was written. The values
+are those recalled in the book's issue, checked against an independent
 reimplementation of that appendix (a Brian2 ``myLSM`` class in public code),
-which agrees on every number listed here except the background current (see
-:data:`PAPER`). Choices the appendix does not fix (or that we could not check)
-are marked *our choice* where they are made.
+which agrees on every neuron, connection, amplitude, delay, ``U``, ``D``, ``F``
+and initial-potential value in :data:`PAPER`. It differs from the issue on two
+points: the background current (13.5 nA for every neuron there, which we
+follow; the issue recalled a per-neuron range [13.5, 14.5] nA, which later
+papers of the same group use and :func:`liquid_network` accepts) and the
+spread of ``A`` (100 % of the mean there, 50 % here). Choices the appendix
+does not fix, or that we could not check, are marked *our choice* where they
+are made (the input connection probability 0.3 is also the
+reimplementation's default).
 
 * :func:`liquid_network`, :class:`LiquidNetwork`: draw a circuit;
 * :class:`Liquid`: simulate it, one trial or a batch of trials at once
@@ -71,7 +77,11 @@ are marked *our choice* where they are made.
   distance and pairs of trains at a given distance;
 * :func:`filtered_spike_trains`, :func:`firing_rates`: liquid states and rates
   from recorded spikes;
-* :func:`fit_classifier`: a ridge readout on one-hot targets (argmax).
+* :func:`fit_classifier`: a ridge readout on one-hot targets (argmax);
+* :func:`scale_scan`, :func:`choose_scale`: how far static amplitudes must be
+  scaled down; :func:`separation_experiment`: the separation property;
+  :func:`segment_templates`, :func:`segment_inputs`, :func:`segment_readouts`:
+  fading memory of jittered template segments.
 
 Introduced in chapter 10, *Liquid state machines*.
 """
@@ -120,7 +130,9 @@ PAPER = {
     "U": {"EE": 0.5, "EI": 0.05, "IE": 0.25, "II": 0.32},
     "D": {"EE": 1100.0, "EI": 125.0, "IE": 700.0, "II": 144.0},  # ms
     "F": {"EE": 50.0, "EI": 1200.0, "IE": 20.0, "II": 60.0},     # ms
-    "spread": 0.5,            # SD of U, D, F and A as a fraction of the mean
+    # SD of U, D, F and A as a fraction of the mean: 0.5 as in the book's issue;
+    # the reimplementation we checked uses 0.5 for U, D, F but 1.0 for A
+    "spread": 0.5,
 }
 
 TYPES = ("EE", "EI", "IE", "II")
