@@ -984,3 +984,171 @@ def plot_esn_mackey_glass(spectral_radius: float = 0.9, leak: float = 0.3,
                  f"one-step NRMSE {train_error:.1e}, free run {free_error:.2f}",
                  fontsize="small")
     return fig
+
+
+# ---- chapter 10: liquid state machines ----
+def plot_raster(run, network, *, trial: int = 0, input_times=None, ax=None,
+                title: str | None = None):
+    """Chapter 10: a spike raster of one trial of a liquid, with its input on top.
+
+    Parameters
+    ----------
+    run : rnnbook.lsm.LiquidRun
+    network : rnnbook.lsm.LiquidNetwork
+        Excitatory neurons are drawn below inhibitory ones, in two colours.
+    trial : int
+    input_times : array_like, optional
+        Input spike times (ms), drawn as ticks above the liquid.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax, figsize=(7.2, 3.6))
+    order = np.argsort(network.inhibitory, kind="stable")
+    row = np.empty_like(order)
+    row[order] = np.arange(order.size)
+    times, neurons = run.spike_times(trial)
+    inh = network.inhibitory[neurons]
+    ax.plot(times[~inh], row[neurons[~inh]], "|", ms=3, color=PALETTE[0],
+            label="excitatory")
+    ax.plot(times[inh], row[neurons[inh]], "|", ms=3, color=PALETTE[5], label="inhibitory")
+    top = network.n_neurons
+    if input_times is not None:
+        ax.plot(np.asarray(input_times), np.full(len(input_times), top + 5), "|", ms=8,
+                mew=1.5, color=PALETTE[7], label="input")
+    ax.set(xlim=(0, run.n_steps * run.dt), ylim=(-1, top + 9), xlabel="time (ms)",
+           ylabel="neuron")
+    ax.legend(loc="upper left", fontsize=8, bbox_to_anchor=(1.0, 1.0))
+    if title:
+        ax.set_title(title, loc="left")
+    return fig
+
+
+def plot_scale_scan(scan, chosen: float | None = None, *, ax=None):
+    """Chapter 10: rates of a static-synapse liquid against the amplitude scale.
+
+    Parameters
+    ----------
+    scan : rnnbook.lsm.ScaleScan
+    chosen : float, optional
+        The scale chosen (:func:`rnnbook.lsm.choose_scale`), marked.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax)
+    ax.plot(scan.scales, scan.during, "o-", color=PALETTE[0], label="during the input")
+    ax.plot(scan.scales, scan.after, "s-", color=PALETTE[5],
+            label="100-300 ms after the input")
+    ax.axhline(scan.baseline, color="0.5", ls="--", lw=0.8,
+               label="input only (no recurrent synapses)")
+    if chosen is not None:
+        ax.axvline(chosen, color=PALETTE[2], lw=1.5, label=f"chosen: {chosen:g}")
+    ax.set_xscale("log", base=2)
+    ax.set(xlabel="scale of the static amplitudes (1 = the paper's)",
+           ylabel="mean rate (Hz)")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_separation(sep, *, window=(100.0, 500.0), ax=None):
+    """Chapter 10: mean state distance over time for each input distance.
+
+    Parameters
+    ----------
+    sep : rnnbook.lsm.Separation
+        Distance 0 is drawn dashed: the noise floor.
+    window : (float, float)
+        The averaging window, shaded.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax)
+    for k, d in enumerate(sep.distances):
+        style = dict(ls="--", color="0.4") if d == 0 else dict(color=PALETTE[k])
+        label = "d = 0 (noise floor)" if d == 0 else f"d(u, v) = {d:g}"
+        ax.plot(sep.times, sep.curves[k], lw=1.3, label=label, **style)
+    ax.axvspan(*window, color="0.85", alpha=0.4, lw=0)
+    ax.set(xlabel="time after input onset (ms)", ylabel="state distance",
+           xlim=(0, sep.times[-1]))
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_segment_accuracy(readouts, *, length: float = 250.0, ax=None):
+    """Chapter 10: test accuracy of each segment's readout against the readout time.
+
+    Parameters
+    ----------
+    readouts : rnnbook.lsm.SegmentReadouts
+    length : float
+        Segment length (ms): the segments are marked along the time axis.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax, figsize=(7.2, 3.6))
+    n_segments = readouts.accuracy.shape[1]
+    for k in range(n_segments):
+        ax.plot(readouts.times, readouts.accuracy[:, k], "o-", ms=3, color=PALETTE[k],
+                label=f"segment {k + 1}")
+        ax.axvspan(k * length, (k + 1) * length, color=PALETTE[k], alpha=0.07, lw=0)
+    ax.axhline(0.5, color="0.5", ls="--", lw=0.8)
+    ax.set(xlabel="readout time (ms)", ylabel="test accuracy", ylim=(0.3, 1.03),
+           xlim=(0, n_segments * length))
+    ax.legend(fontsize=8, ncol=n_segments, loc="lower center")
+    return fig
+
+
+def plot_liquid_activity(scale: float = 0.25, *, network, inputs, input_times,
+                         dynamic: bool = False, seed: int = 0):
+    """Chapter 10's explorer: one trial of a liquid with scaled amplitudes.
+
+    Simulates the liquid (static or dynamic synapses, recurrent amplitudes
+    times ``scale``) on ``inputs`` and draws its raster and its population
+    rate in 5 ms bins.
+
+    Parameters
+    ----------
+    scale : float
+        Factor on the recurrent amplitudes, non-negative.
+    network : rnnbook.lsm.LiquidNetwork
+    inputs : array_like, shape ``(T, n_inputs)``
+        Input spike counts per step.
+    input_times : array_like
+        The input spike times (ms), for the raster.
+    dynamic : bool
+    seed : int
+        For the initial potentials.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from rnnbook import lsm
+
+    liquid = lsm.Liquid(network.scaled(scale), dynamic=dynamic)
+    run = liquid.simulate(inputs, seed=seed)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.2, 4.8), sharex=True,
+                                      gridspec_kw={"height_ratios": [2.2, 1]})
+    kind = "dynamic" if dynamic else "static"
+    plot_raster(run, network, input_times=input_times, ax=top,
+                title=f"{kind} synapses, amplitudes x {scale:g}")
+    duration = run.n_steps * run.dt
+    edges = np.arange(0.0, duration + 5.0, 5.0)
+    counts, _ = np.histogram(run.step * run.dt, edges)
+    bottom.plot(edges[:-1] + 2.5, counts / network.n_neurons / 0.005, color=PALETTE[7],
+                lw=1)
+    bottom.set(xlabel="time (ms)", ylabel="rate (Hz)", ylim=(0, None))
+    top.set_xlabel("")
+    return fig

@@ -229,3 +229,32 @@ def esn_explorer():
                           continuous_update=False),
         seed=IntSlider(value=0, min=0, max=9, description="seed", continuous_update=False),
     )
+
+
+# ---- chapter 10: liquid state machines ----
+def liquid_explorer(network, inputs, input_times):
+    """Chapter 10: scale a liquid's recurrent amplitudes and switch its synapses.
+
+    A slider for the amplitude scale and a check box for dynamic synapses
+    drive :func:`rnnbook.plotting.plot_liquid_activity` (each move simulates
+    the liquid once).
+
+    Parameters
+    ----------
+    network : rnnbook.lsm.LiquidNetwork
+    inputs : array_like, shape ``(T, n_inputs)``
+    input_times : array_like
+        The input spike times (ms).
+    """
+    from ipywidgets import Checkbox, FloatLogSlider, interactive
+
+    def plot_liquid_explorer(scale, dynamic):
+        return plotting.plot_liquid_activity(scale, network=network, inputs=inputs,
+                                             input_times=input_times, dynamic=dynamic)
+
+    return interactive(
+        _shown(plot_liquid_explorer),
+        scale=FloatLogSlider(value=0.25, base=2, min=-5, max=0, step=0.5,
+                             description="scale", continuous_update=False),
+        dynamic=Checkbox(value=False, description="dynamic synapses"),
+    )
