@@ -166,6 +166,14 @@ def test_math_is_typeset(visits, page):
         errors: document.querySelectorAll('mjx-merror').length})""")
     assert counts["untypeset"] == 0, f"{page}: {counts['untypeset']} formulas left as TeX"
     assert counts["errors"] == 0, f"{page}: {counts['errors']} MathJax errors"
+    # an unbalanced $ (or one eaten by a shell) leaves raw TeX in the prose
+    stray = visits[page].page.evaluate(r"""() => {
+        const article = document.querySelector('article').cloneNode(true);
+        article.querySelectorAll('pre, code, .math, mjx-container, script, style, .sig, '
+                                 + '.cell_output, .output').forEach(e => e.remove());
+        const text = article.textContent;
+        return (text.match(/.{0,30}(\$|\\[a-zA-Z]{2,}|\^\{).{0,30}/g) || [])}""")
+    assert not stray, f"{page}: TeX left outside math {stray[:5]}"
     too_wide = visits[page].page.evaluate("""() => {
         const column = document.querySelector('article').getBoundingClientRect();
         return [...document.querySelectorAll('mjx-container[display="true"]')]
