@@ -320,9 +320,9 @@ class CodebookMachine(PredictionMachine):
         -------
         CodebookMachine
         """
-        n_symbols = encoder.n_inputs
-        symbols = as_symbols("symbols", symbols, n_symbols)
+        n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
         encoder = _check_encoder(encoder, n_symbols)
+        symbols = as_symbols("symbols", symbols, n_symbols)
         codebook = as_float_array("codebook", codebook, shape=(None, encoder.n_states))
         if codebook.shape[0] == 0:
             raise ValueError("codebook must hold at least one vector")
