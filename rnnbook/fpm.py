@@ -670,3 +670,56 @@ def fpm_sweep(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int]
     best = int(np.lexsort((n_contexts, valid_nll))[0])
     return Sweep(np.array(sizes), tuple(models), n_contexts, np.array(chosen), valid_nll,
                  np.array(test_nll), best, 1)
+
+
+# ------------------------------------------------------------------ reading the contexts
+def context_suffix_lengths(machine: CodebookMachine, symbols, *, max_length: int = 32,
+                           max_members: int | None = None) -> np.ndarray:
+    """The longest suffix shared by all the training histories of each used context.
+
+    A context of a k-means machine is a set of histories; if they all end
+    with the same ``L`` symbols, the context acts like a Markov context of
+    length ``L`` (a VLMM's leaf, say). This measures that ``L`` for every used
+    context, capped at ``max_length``.
+
+    Parameters
+    ----------
+    machine : CodebookMachine
+        Fitted on ``symbols``.
+    symbols : array_like of int, shape ``(T,)``
+        The training sequence the machine was fitted on.
+    max_length : int
+        The longest suffix compared.
+    max_members : int, optional
+        Not used for the comparison beyond this many histories per context
+        (all by default).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape ``(n_contexts,)``
+        In the order of :meth:`PredictionMachine.context_counts`.
+    """
+    from rnnbook.contractive import common_suffix_lengths
+
+    if not isinstance(machine, CodebookMachine):
+        raise TypeError(f"machine must be a CodebookMachine; got {type(machine).__name__}")
+    symbols = as_symbols("symbols", symbols, machine.n_symbols)
+    max_length = check_positive_int("max_length", max_length)
+    start = max(machine.skip, 1)                 # position 0 has an empty history
+    if symbols.size <= start:
+        raise ValueError("symbols is too short for the machine's skip")
+    states = _encoder_states(machine.encoder, symbols, machine.n_symbols)[start:]
+    rows = machine._rows(states)
+    last = np.arange(start, symbols.size) - 1    # the last symbol of each history
+    if max_members is not None:
+        max_members = check_positive_int("max_members", max_members)
+        order = np.argsort(rows, kind="stable")
+        rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order])
+        keep = np.sort(order[rank < max_members])
+        rows, last = rows[keep], last[keep]
+    first = np.full(machine.codebook.shape[0], -1, dtype=np.int64)
+    first[rows[::-1]] = last[::-1]               # one member of each context
+    shared = common_suffix_lengths(symbols, last, first[rows], max_length)
+    lengths = np.full(machine.codebook.shape[0], max_length, dtype=np.int64)
+    np.minimum.at(lengths, rows, shared)
+    return lengths[machine._used]
