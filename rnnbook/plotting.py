@@ -969,7 +969,7 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
     codes = coder.code(train)[:-1]
     context = machine._rows(codes)
     panels = 3 if sweeps is not None else 2
-    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 4.0),
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 4.0), layout="constrained",
                              gridspec_kw={"width_ratios": [1, 1, 1.3][:panels]})
     show = np.linspace(0, codes.shape[0] - 1, min(n_points, codes.shape[0])).astype(int)
     colours = np.array(PALETTE)[context[show] % len(PALETTE)]
@@ -995,5 +995,4 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
         plot_fpm_sweeps(sweeps["n-gram"], sweeps["VLMM"], machines, ax=axes[2],
                         marked=marked, legend=True)
     fig.suptitle(f"fractal prediction machine, k = {k:g}, M = {n_contexts}")
-    fig.tight_layout()
     return fig
