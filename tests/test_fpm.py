@@ -246,3 +246,16 @@ def test_bad_parameters_are_refused():
         fpm.fpm_sweep(train, train, None, ContractiveCoder(4, 0.5), [])
     with pytest.raises(ValueError, match="alpha"):
         fpm.fpm_sweep(train, train, None, ContractiveCoder(4, 0.5), [2], alphas=[0.1, -1])
+
+
+def test_context_suffix_lengths():
+    train = random_sequence(11, 3000, 4)
+    coder = ContractiveCoder(4, 0.5)
+    blocks = np.unique(np.lib.stride_tricks.sliding_window_view(train, 3), axis=0)
+    machine = fpm.CodebookMachine.from_codebook(train, coder, coder.code_blocks(blocks),
+                                                skip=3)
+    # one context per block of three: its histories share exactly their last 3 symbols
+    assert np.array_equal(fpm.context_suffix_lengths(machine, train),
+                          np.full(machine.n_contexts, 3))
+    one = fpm.fit_fpm(train, 4, 1, seed=0)          # one context: no shared suffix
+    assert np.array_equal(fpm.context_suffix_lengths(one, train), [0])
