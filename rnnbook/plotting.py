@@ -1152,3 +1152,125 @@ def plot_liquid_activity(scale: float = 0.25, *, network, inputs, input_times,
     bottom.set(xlabel="time (ms)", ylabel="rate (Hz)", ylim=(0, None))
     top.set_xlabel("")
     return fig
+
+
+# ---- chapter 11: fractal prediction machines ----
+def plot_fpm_sweeps(ngram, vlmm, machines: dict, *, ax=None, title: str | None = None,
+                    legend: bool = True, marked: tuple | None = None):
+    """Chapter 11: held-out NLL against the number of contexts, prediction machines
+    beside n-grams and VLMMs.
+
+    Parameters
+    ----------
+    ngram, vlmm : rnnbook.markov.Sweep
+        As in :func:`plot_nll_vs_contexts`; drawn the same way.
+    machines : dict
+        Maps a label to a list of :class:`rnnbook.markov.Sweep` of prediction
+        machines (:func:`rnnbook.fpm.fpm_sweep`) over the same sizes, one per
+        k-means seed. The line joins the mean test NLL at each size (against
+        the mean number of contexts used); the band spans the seeds' lowest
+        to highest NLL.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+    legend : bool
+    marked : tuple, optional
+        ``(label, index)``: a size of one family of ``machines`` to mark with a star.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = plot_nll_vs_contexts(ngram, vlmm, ax=ax, legend=False, log_nll=True, title=title)
+    ax = fig.axes[0] if ax is None else ax
+    styles = ["D-", "^-", "v-", "P-"]
+    for i, (label, sweeps) in enumerate(machines.items()):
+        colour = PALETTE[(2, 3, 4, 6)[i % 4]]
+        size = np.mean([s.n_contexts for s in sweeps], axis=0)
+        nll = np.array([s.test_nll for s in sweeps])
+        ax.fill_between(size, nll.min(axis=0), nll.max(axis=0), color=colour, alpha=0.25,
+                        lw=0)
+        ax.plot(size, nll.mean(axis=0), styles[i % 4], ms=3.5, lw=1.2, color=colour,
+                label=f"{label} ({len(sweeps)} seeds)")
+        if marked is not None and marked[0] == label:
+            ax.plot(size[marked[1]], nll.mean(axis=0)[marked[1]], "*", ms=16,
+                    color=PALETTE[5], zorder=5, label="this size")
+    ax.set_ylabel("test NLL per symbol")
+    if legend:
+        ax.legend(loc="upper right", fontsize=7)
+    return fig
+
+
+def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: float = 0.5,
+                      seed: int = 0, sweeps: dict | None = None, label: str | None = None,
+                      n_points: int = 4000):
+    """Chapter 11's explorer: the contexts of one fractal prediction machine.
+
+    Fits :func:`rnnbook.fpm.fit_fpm` with ``n_contexts`` codebook vectors on
+    ``train`` (four symbols or fewer: the code is drawn in the plane) and
+    draws (left) the codes of the training histories coloured by their
+    context, with the codebook vectors, and (right) how many contexts have
+    each shared-suffix length (:func:`rnnbook.fpm.context_suffix_lengths`):
+    the memory the contexts use. With ``sweeps`` (a dict of one data set's
+    ``"n-gram"``, ``"VLMM"`` and machine sweeps) a third panel shows where
+    the machine stands (:func:`plot_fpm_sweeps`).
+
+    Parameters
+    ----------
+    n_contexts : int
+        The codebook size ``M``.
+    train : array_like of int
+        Training symbols.
+    alphabet : sequence of str
+        Symbol names (at most 4).
+    k : float
+        The contraction coefficient of the code.
+    seed : int
+        For k-means.
+    sweeps : dict, optional
+        ``{"n-gram": Sweep, "VLMM": Sweep, label: [Sweep, ...]}``.
+    label : str, optional
+        The family of ``sweeps`` whose size nearest ``n_contexts`` is starred.
+    n_points : int
+        How many codes to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from rnnbook import fpm
+    from rnnbook.contractive import ContractiveCoder
+
+    if len(alphabet) > 4:
+        raise ValueError("plot_fpm_contexts draws codes in the plane: at most 4 symbols")
+    coder = ContractiveCoder(len(alphabet), k)
+    machine = fpm.fit_fpm(train, len(alphabet), n_contexts, coder=coder, seed=seed)
+    codes = coder.code(train)[:-1]
+    context = machine._rows(codes)
+    panels = 3 if sweeps is not None else 2
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 4.0), layout="constrained",
+                             gridspec_kw={"width_ratios": [1, 1, 1.3][:panels]})
+    show = np.linspace(0, codes.shape[0] - 1, min(n_points, codes.shape[0])).astype(int)
+    colours = np.array(PALETTE)[context[show] % len(PALETTE)]
+    axes[0].scatter(codes[show, 0], codes[show, 1], s=2, c=colours, lw=0)
+    axes[0].plot(machine.codebook[:, 0], machine.codebook[:, 1], "k+", ms=5, mew=0.8)
+    for symbol, (cx, cy) in enumerate(coder.corners):
+        axes[0].text(cx, cy, alphabet[symbol], ha="center", va="center", fontsize=11,
+                     bbox=dict(boxstyle="round", fc="white", ec="0.6"))
+    axes[0].set(xlim=(-0.06, 1.06), ylim=(-0.06, 1.06), aspect="equal",
+                title=f"{machine.n_contexts} contexts (+: codebook)")
+    lengths = fpm.context_suffix_lengths(machine, train, max_length=20)
+    counts = np.bincount(lengths, minlength=21)
+    axes[1].bar(np.arange(counts.size), counts, color=PALETTE[2])
+    axes[1].set(xlabel="shared suffix length (symbols)", ylabel="number of contexts",
+                title="memory of the contexts")
+    if sweeps is not None:
+        machines = {key: value for key, value in sweeps.items()
+                    if key not in ("n-gram", "VLMM")}
+        marked = None
+        if label is not None:
+            settings = np.asarray(machines[label][0].settings, dtype=float)
+            marked = (label, int(np.argmin(np.abs(np.log(settings) - np.log(n_contexts)))))
+        plot_fpm_sweeps(sweeps["n-gram"], sweeps["VLMM"], machines, ax=axes[2],
+                        marked=marked, legend=True)
+    fig.suptitle(f"fractal prediction machine, k = {k:g}, M = {n_contexts}")
+    return fig

@@ -258,3 +258,38 @@ def liquid_explorer(network, inputs, input_times):
                              description="scale", continuous_update=False),
         dynamic=Checkbox(value=False, description="dynamic synapses"),
     )
+
+
+# ---- chapter 11: fractal prediction machines ----
+def fpm_explorer(train, alphabet, sweeps=None, *, label=None, seed=0):
+    """Chapter 11: move a fractal prediction machine's codebook size and contraction.
+
+    Sliders for the number of codebook vectors ``M`` and the contraction
+    coefficient ``k`` drive :func:`rnnbook.plotting.plot_fpm_contexts`.
+
+    Parameters
+    ----------
+    train : array_like of int
+        Training symbols (at most four symbols).
+    alphabet : sequence of str
+    sweeps : dict, optional
+        Passed on to :func:`rnnbook.plotting.plot_fpm_contexts`.
+    label : str, optional
+        Passed on as well.
+    seed : int
+        For k-means.
+    """
+    from ipywidgets import FloatSlider, SelectionSlider, interactive
+
+    def plot_fpm_explorer(n_contexts, k):
+        return plotting.plot_fpm_contexts(n_contexts, train=train, alphabet=alphabet, k=k,
+                                          seed=seed, sweeps=sweeps, label=label)
+
+    sizes = [2 ** j for j in range(1, 12)]
+    return interactive(
+        _shown(plot_fpm_explorer),
+        n_contexts=SelectionSlider(options=sizes, value=64, description="M",
+                                   continuous_update=False),
+        k=FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="k",
+                      continuous_update=False),
+    )

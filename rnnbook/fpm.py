@@ -1,0 +1,725 @@
+r"""Prediction machines: next-symbol models read out from the state of a fixed map.
+
+A **prediction machine** runs a state-space model over a symbolic sequence
+and predicts the next symbol from the **context** its state falls in. The
+contexts partition the state space; each holds the counts ``N(c, x)`` of the
+symbols ``x`` that followed a training state in context ``c``, smoothed
+additively as in :mod:`rnnbook.markov`,
+
+.. math::
+
+    P(x \mid c) = \frac{N(c, x) + \alpha}{N(c) + A\,\alpha},
+    \qquad N(c) = \sum_x N(c, x).
+
+Only this readout is learned, by counting; the state map is fixed.
+
+* :func:`fit_fpm`: the **fractal prediction machine** (FPM) of Tiňo and
+  Dorffner (2001). The state is the contractive (fractal) code of the history
+  (:class:`rnnbook.contractive.ContractiveCoder`); the contexts are found by
+  vector quantisation, ``M`` codebook vectors placed by k-means
+  (:func:`scipy.cluster.vq.kmeans2`), and a state's context is its nearest
+  codebook vector. Histories that share a long suffix have nearby codes, so
+  dense regions of the code (frequent suffixes) get many small contexts and
+  sparse regions few large ones: contexts of variable length, chosen by the
+  geometry of the code.
+* :func:`fit_grid_fpm`: the same with a regular grid of ``2**L`` cells along
+  each axis instead of k-means. With ``k = 1/2`` and symbols at the corners
+  of the hypercube (the default coder) the cell of a code *is* the suffix of
+  length ``L``, and the machine is the order-``L`` n-gram of
+  :func:`rnnbook.markov.fit_ngram`, to rounding: it counts the same symbols,
+  falls back to coarser cells (shorter suffixes) where a cell was never seen
+  in training, and uses level ``h`` for a history of only ``h < L`` symbols.
+* :func:`fit_npm`: the **neural prediction machine** (NPM) of Tiňo,
+  Čerňanský and Beňušková (2004): the k-means machine on the states of a
+  recurrent network (:class:`rnnbook.RNN`, trained or not) instead of the
+  fractal code.
+* :func:`fpm_sweep`: fit machines of several sizes, choose the smoothing on
+  validation data and score them, as :func:`rnnbook.markov.ngram_sweep` does
+  for n-grams (the result is a :class:`rnnbook.markov.Sweep`).
+
+Held-out data are scored by the negative log-likelihood per symbol in log
+base ``A`` (:meth:`PredictionMachine.nll`), exactly as
+:meth:`rnnbook.markov.ContextTree.nll`.
+
+Introduced in chapter 11, *Fractal prediction machines*.
+"""
+
+from __future__ import annotations
+
+import warnings
+from abc import abstractmethod
+from typing import Sequence
+
+import numpy as np
+from scipy.cluster.vq import kmeans2
+from scipy.spatial import cKDTree
+
+from rnnbook.contractive import ContractiveCoder
+from rnnbook.core import StateSpaceModel
+from rnnbook.markov import (
+    DEFAULT_ALPHAS,
+    Sweep,
+    _check_alpha,
+    _check_alphas,
+    _check_split,
+)
+from rnnbook.sequences import one_hot
+from rnnbook.validation import (
+    SeedLike,
+    as_float_array,
+    as_generator,
+    as_symbols,
+    check_positive_int,
+)
+
+__all__ = [
+    "PredictionMachine",
+    "CodebookMachine",
+    "GridMachine",
+    "fit_fpm",
+    "fit_grid_fpm",
+    "fit_npm",
+    "fpm_sweep",
+]
+
+
+# ------------------------------------------------------------------ checks
+def _check_encoder(encoder, n_symbols: int) -> StateSpaceModel:
+    if not isinstance(encoder, StateSpaceModel):
+        raise TypeError("encoder must be a rnnbook.core.StateSpaceModel (a ContractiveCoder "
+                        f"or an RNN, say); got {type(encoder).__name__}")
+    if encoder.n_inputs != n_symbols:
+        raise ValueError(f"encoder reads {encoder.n_inputs} inputs, but the alphabet has "
+                         f"{n_symbols} symbols (one-hot inputs)")
+    return encoder
+
+
+def _check_skip(skip, n_train: int) -> int:
+    if isinstance(skip, bool) or not isinstance(skip, (int, np.integer)) or skip < 0:
+        raise ValueError(f"skip must be a non-negative integer; got {skip!r}")
+    if skip >= n_train:
+        raise ValueError(f"skip={skip} leaves no training symbol to count (the training "
+                         f"sequence holds {n_train})")
+    return int(skip)
+
+
+def _encoder_states(encoder: StateSpaceModel, full: np.ndarray, n_symbols: int) -> np.ndarray:
+    """States before every symbol of ``full``: row ``t`` has read ``full[:t]``.
+
+    Shape ``(T, n_states)``; row 0 is the encoder's initial state.
+    """
+    if full.size == 0:
+        return encoder.initial_state()[None, :]
+    if isinstance(encoder, ContractiveCoder):
+        after = encoder.code(full)                 # fast, no loop over time
+    else:
+        after = encoder.run(one_hot(full, n_symbols)).states
+    return np.vstack([encoder.initial_state()[None, :], after[:-1]])
+
+
+# ------------------------------------------------------------------ the models
+class PredictionMachine(StateSpaceModel):
+    """A next-symbol model read out from the context of a fixed state map's state.
+
+    As a :class:`~rnnbook.core.StateSpaceModel` it reads one-hot symbols
+    (``n_inputs = A``), moves its state with the underlying ``encoder``'s map
+    ``f`` and reads out ``h(x) = P(. | context(x))`` (``n_outputs = A``): the
+    output after reading ``s(t)`` is the distribution of ``s(t + 1)``.
+
+    Build one with :func:`fit_fpm`, :func:`fit_grid_fpm` or :func:`fit_npm`.
+    Subclasses say how a state is assigned to a context (:meth:`_rows`).
+
+    Attributes
+    ----------
+    encoder : rnnbook.core.StateSpaceModel
+        The fixed state map (a contractive coder or a recurrent network).
+    n_symbols : int
+        Alphabet size ``A``.
+    alpha : float
+        The additive smoothing constant.
+    skip : int
+        Training symbols before position ``skip`` were not counted.
+    n_train : int
+        The number of training symbols counted.
+    """
+
+    def __init__(self, encoder: StateSpaceModel, n_symbols: int, counts: np.ndarray,
+                 alpha: float, skip: int, used: np.ndarray):
+        self.encoder = encoder
+        self.n_symbols = n_symbols
+        self.alpha = alpha
+        self.skip = skip
+        self._counts = counts                       # (rows, A): N(c, x)
+        self._totals = counts.sum(axis=1)           # (rows,): N(c)
+        self._used = used                           # rows that predict training symbols
+        self.n_train = int(counts.sum()) if used.size else 0
+        self.n_outputs = n_symbols
+
+    # ------------------------------------------------------------ for subclasses
+    @abstractmethod
+    def _rows(self, states: np.ndarray) -> np.ndarray:
+        """The context (a row of the count table) of each state, shape ``(N,)``."""
+
+    def _states(self, symbols: np.ndarray, before: np.ndarray | None) -> np.ndarray:
+        """The state before each of ``symbols`` (after ``before`` and the symbols so far)."""
+        full = symbols if before is None else np.concatenate([before, symbols])
+        return _encoder_states(self.encoder, full, self.n_symbols)[full.size - symbols.size:]
+
+    # ----------------------------------------------------------- state-space view
+    @property
+    def n_inputs(self) -> int:
+        return self.n_symbols
+
+    @property
+    def n_states(self) -> int:
+        return self.encoder.n_states
+
+    def input_drive(self, u: np.ndarray) -> np.ndarray:
+        """The encoder's input drive."""
+        return self.encoder.input_drive(u)
+
+    def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
+        """The encoder's state transition: the map is fixed, never trained."""
+        return self.encoder.transition(drive_t, x_prev)
+
+    def initial_state(self) -> np.ndarray:
+        return self.encoder.initial_state()
+
+    def output(self, x: np.ndarray) -> np.ndarray:
+        """The smoothed next-symbol distribution of the context of each state."""
+        shape = x.shape[:-1]
+        rows = self._rows(x.reshape(-1, x.shape[-1]))
+        return self._table(rows).reshape(shape + (self.n_symbols,))
+
+    # ----------------------------------------------------------- structure
+    @property
+    def n_contexts(self) -> int:
+        """The number of contexts actually used: those that predicted at least one
+        training symbol (for a grid machine, the occupied cells of the finest grid)."""
+        return int(self._used.size)
+
+    def context_counts(self) -> np.ndarray:
+        """The next-symbol counts ``N(c, x)`` of the used contexts, shape ``(n_contexts, A)``."""
+        return self._counts[self._used].copy()
+
+    def with_alpha(self, alpha: float) -> "PredictionMachine":
+        """The same machine with another smoothing constant ``alpha > 0``."""
+        import copy
+
+        model = copy.copy(self)
+        model.alpha = _check_alpha(alpha)
+        return model
+
+    # ----------------------------------------------------------- prediction
+    def _table(self, rows: np.ndarray) -> np.ndarray:
+        return (self._counts[rows] + self.alpha) / (
+            self._totals[rows, None] + self.n_symbols * self.alpha)
+
+    def _check_sequence(self, symbols, before):
+        symbols = as_symbols("symbols", symbols, self.n_symbols)
+        if symbols.size == 0:
+            raise ValueError("symbols is empty; there is nothing to predict")
+        if before is not None:
+            before = as_symbols("before", before, self.n_symbols)
+        return symbols, before
+
+    def predict_proba(self, symbols, *, before=None) -> np.ndarray:
+        """Next-symbol distributions along a sequence.
+
+        Parameters
+        ----------
+        symbols : array_like of int, shape ``(T,)``
+        before : array_like of int, shape ``(T0,)``, optional
+            Symbols that precede ``symbols`` (read, not predicted).
+
+        Returns
+        -------
+        numpy.ndarray, shape ``(T, A)``
+            Row ``t`` is the distribution of ``symbols[t]`` given everything
+            before it; row 0 comes from the state after ``before`` alone (the
+            initial state if it is not given). Each row sums to 1.
+        """
+        symbols, before = self._check_sequence(symbols, before)
+        return self._table(self._rows(self._states(symbols, before)))
+
+    def losses(self, symbols, *, before=None) -> np.ndarray:
+        """The log-loss :math:`-\\log_A P(s(t) \\mid s(0), \\dots, s(t-1))` of every symbol.
+
+        Returns
+        -------
+        numpy.ndarray, shape ``(T,)``
+            Their mean is :meth:`nll`.
+        """
+        symbols, before = self._check_sequence(symbols, before)
+        rows = self._rows(self._states(symbols, before))
+        return self._losses(rows, symbols, np.array([self.alpha]))[0]
+
+    def nll(self, symbols, *, before=None) -> float:
+        """Negative log-likelihood per symbol, in log base ``A`` (1 is chance).
+
+        Parameters
+        ----------
+        symbols : array_like of int, shape ``(T,)``, ``T >= 1``
+        before : array_like of int, optional
+            History preceding ``symbols`` (see :meth:`predict_proba`).
+        """
+        return float(self.losses(symbols, before=before).mean())
+
+    def _losses(self, rows: np.ndarray, targets: np.ndarray, alphas: np.ndarray) -> np.ndarray:
+        # the smoothing of rnnbook.markov, for several alphas at once: shape (n_alphas, T)
+        n_wx = self._counts[rows, targets]
+        n_w = self._totals[rows]
+        alphas = np.asarray(alphas, dtype=float)[:, None]
+        logp = np.log((n_wx + alphas) / (n_w + self.n_symbols * alphas))
+        return -logp / np.log(max(self.n_symbols, 2))
+
+
+class CodebookMachine(PredictionMachine):
+    """A prediction machine whose contexts are the Voronoi cells of a codebook.
+
+    A state's context is its nearest codebook vector (Euclidean distance).
+    With the fractal code for a state this is Tiňo and Dorffner's fractal
+    prediction machine; with a recurrent network's state, a neural prediction
+    machine. Build it with :func:`fit_fpm` or :func:`fit_npm`, or from a
+    given codebook with :meth:`from_codebook`.
+
+    Attributes
+    ----------
+    codebook : numpy.ndarray, shape ``(M, n_states)``
+        The codebook vectors (cluster centres), one per context.
+    """
+
+    def __init__(self, encoder, n_symbols, codebook, counts, alpha, skip, used):
+        super().__init__(encoder, n_symbols, counts, alpha, skip, used)
+        self.codebook = codebook
+        self._tree = cKDTree(codebook)
+
+    def _rows(self, states: np.ndarray) -> np.ndarray:
+        _, nearest = self._tree.query(states)
+        return np.asarray(nearest, dtype=np.int64)
+
+    @classmethod
+    def from_codebook(cls, symbols, encoder: StateSpaceModel, codebook, *,
+                      alpha: float = 0.1, skip: int = 0) -> "CodebookMachine":
+        """Count the next symbols of a training sequence per nearest codebook vector.
+
+        Parameters
+        ----------
+        symbols : array_like of int, shape ``(T,)``
+            The training sequence.
+        encoder : rnnbook.core.StateSpaceModel
+            The fixed state map; it reads one-hot symbols (``n_inputs = A``).
+        codebook : array_like, shape ``(M, n_states)``
+            The context centres, ``M >= 1``.
+        alpha : float
+            Additive smoothing constant, positive.
+        skip : int
+            The first ``skip`` symbols are read but not counted (a transient).
+
+        Returns
+        -------
+        CodebookMachine
+        """
+        n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
+        encoder = _check_encoder(encoder, n_symbols)
+        symbols = as_symbols("symbols", symbols, n_symbols)
+        codebook = as_float_array("codebook", codebook, shape=(None, encoder.n_states))
+        if codebook.shape[0] == 0:
+            raise ValueError("codebook must hold at least one vector")
+        alpha = _check_alpha(alpha)
+        skip = _check_skip(skip, symbols.size)
+        states = _encoder_states(encoder, symbols, n_symbols)
+        return cls._count(encoder, n_symbols, codebook, states[skip:], symbols[skip:], alpha,
+                          skip)
+
+    @classmethod
+    def _count(cls, encoder, n_symbols, codebook, states, targets, alpha, skip):
+        _, rows = cKDTree(codebook).query(states)
+        counts = np.zeros((codebook.shape[0], n_symbols), dtype=np.int64)
+        np.add.at(counts, (rows, targets), 1)
+        return cls(encoder, n_symbols, codebook.copy(), counts, alpha, skip, np.unique(rows))
+
+    def __repr__(self) -> str:
+        return (f"CodebookMachine(encoder={self.encoder!r}, codebook_size="
+                f"{self.codebook.shape[0]}, n_contexts={self.n_contexts}, "
+                f"alpha={self.alpha:g})")
+
+
+class GridMachine(PredictionMachine):
+    """A fractal prediction machine on a regular grid, with fall-back to coarser grids.
+
+    The code's cube ``[0, 1]^D`` is cut into ``2**j`` cells along each axis,
+    for every level ``j = 0 .. L``. A state is predicted from its cell at the
+    finest level ``j <= min(L, h)`` whose cell held training states, where
+    ``h`` is the number of symbols read so far. For the default coder
+    (``k = 1/2``, symbols at the corners of the cube) the level-``j`` cell of
+    a code is exactly its suffix of length ``j``, so this is the order-``L``
+    n-gram of :func:`rnnbook.markov.fit_ngram`.
+
+    The state is the code and a clock: ``x = [code, min(h, L)]``
+    (``n_states = D + 1``). Like the empty slots of the n-gram's shift
+    register, the clock tells the readout how much history there is.
+
+    Attributes
+    ----------
+    level : int
+        ``L``, the finest grid (``2**L`` cells per axis).
+    """
+
+    def __init__(self, encoder, n_symbols, level, keys, offsets, counts, alpha, used):
+        super().__init__(encoder, n_symbols, counts, alpha, level, used)
+        self.level = level
+        self._keys = keys          # per level: sorted occupied cell keys
+        self._offsets = offsets    # per level: first row of that level in the count table
+
+    @property
+    def n_states(self) -> int:
+        return self.encoder.n_states + 1
+
+    def input_drive(self, u: np.ndarray) -> np.ndarray:
+        return self.encoder.input_drive(u)
+
+    def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
+        """The coder's contraction, and the clock counts up to ``L``."""
+        code = self.encoder.transition(drive_t, x_prev[..., :-1])
+        clock = np.minimum(x_prev[..., -1:] + 1.0, float(self.level))
+        return np.concatenate([code, clock], axis=-1)
+
+    def initial_state(self) -> np.ndarray:
+        return np.append(self.encoder.initial_state(), 0.0)
+
+    def _states(self, symbols, before):
+        codes = super()._states(symbols, before)
+        read = np.arange(symbols.size) + (0 if before is None else before.size)
+        return np.column_stack([codes, np.minimum(read, self.level)])
+
+    @staticmethod
+    def _cell_keys(codes: np.ndarray, j: int) -> np.ndarray:
+        side = 2 ** j
+        cells = np.clip(np.floor(codes * side), 0, side - 1).astype(np.int64)
+        key = np.zeros(codes.shape[0], dtype=np.int64)
+        for column in cells.T:
+            key = key * side + column
+        return key
+
+    def _rows(self, states: np.ndarray) -> np.ndarray:
+        codes = states[:, :-1]
+        deepest = np.minimum(np.rint(states[:, -1]).astype(np.int64), self.level)
+        rows = np.full(states.shape[0], self._offsets[0], dtype=np.int64)  # the root
+        for j in range(1, self.level + 1):
+            keys = self._keys[j]
+            if keys.size == 0:
+                break
+            key = self._cell_keys(codes, j)
+            pos = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+            hit = (keys[pos] == key) & (deepest >= j)
+            if not hit.any():
+                break
+            rows[hit] = self._offsets[j] + pos[hit]
+            # a cell never seen has no seen sub-cell: coarser levels stand
+        return rows
+
+    def __repr__(self) -> str:
+        return (f"GridMachine(encoder={self.encoder!r}, level={self.level}, "
+                f"n_contexts={self.n_contexts}, alpha={self.alpha:g})")
+
+
+# ------------------------------------------------------------------ fitting
+def _default_coder(n_symbols: int, coder) -> ContractiveCoder:
+    if coder is None:
+        return ContractiveCoder(n_symbols, 0.5)
+    if not isinstance(coder, ContractiveCoder):
+        raise TypeError(f"coder must be a rnnbook.contractive.ContractiveCoder; got "
+                        f"{type(coder).__name__}")
+    if coder.n_symbols != n_symbols:
+        raise ValueError(f"coder codes {coder.n_symbols} symbols, but n_symbols is "
+                         f"{n_symbols}")
+    return coder
+
+
+def _check_level(level, n_dims: int) -> int:
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or level < 0:
+        raise ValueError(f"level must be a non-negative integer; got {level!r}")
+    if level * n_dims > 62:
+        raise ValueError(f"level={level} is too fine for a {n_dims}-dimensional code: "
+                         "the cells cannot be numbered in 64-bit integers")
+    return int(level)
+
+
+def fit_grid_fpm(symbols, n_symbols: int, level: int, *, coder: ContractiveCoder | None = None,
+                 alpha: float = 0.1) -> GridMachine:
+    """Fit a fractal prediction machine on a regular grid of ``2**level`` cells per axis.
+
+    Every training symbol from position ``level`` on is counted in the cell
+    of the code of its history at each level ``0 .. level`` (so that, like
+    :func:`rnnbook.markov.fit_ngram`, every counted symbol has a history of
+    full length).
+
+    Parameters
+    ----------
+    symbols : array_like of int, shape ``(T,)``
+        The training sequence, ``T > level``.
+    n_symbols : int
+        Alphabet size ``A``, at least 2.
+    level : int
+        ``L >= 0``; the finest grid has ``2**L`` cells along each of the code's
+        ``D`` axes (``L * D <= 62``).
+    coder : rnnbook.contractive.ContractiveCoder, optional
+        The fractal code; ``ContractiveCoder(n_symbols, 0.5)`` by default, with
+        which the machine equals the order-``L`` n-gram.
+    alpha : float
+        Additive smoothing constant, positive.
+
+    Returns
+    -------
+    GridMachine
+    """
+    n_symbols = check_positive_int("n_symbols", n_symbols)
+    coder = _default_coder(n_symbols, coder)
+    level = _check_level(level, coder.n_states)
+    alpha = _check_alpha(alpha)
+    symbols = as_symbols("symbols", symbols, n_symbols)
+    if symbols.size <= level:
+        raise ValueError(f"symbols must hold more than level={level} symbols to count "
+                         f"anything; got {symbols.size}")
+    codes = _encoder_states(coder, symbols, n_symbols)[level:]
+    targets = symbols[level:]
+    keys, offsets, tables = [], [], []
+    n_rows = 0
+    for j in range(level + 1):
+        cell = GridMachine._cell_keys(codes, j)
+        occupied, rows = np.unique(cell, return_inverse=True)
+        table = np.zeros((occupied.size, n_symbols), dtype=np.int64)
+        np.add.at(table, (rows.ravel(), targets), 1)
+        keys.append(occupied)
+        offsets.append(n_rows)
+        tables.append(table)
+        n_rows += occupied.size
+    used = offsets[level] + np.arange(keys[level].size)
+    return GridMachine(coder, n_symbols, level, keys, offsets, np.vstack(tables), alpha, used)
+
+
+def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generator,
+                     n_fit: int | None) -> np.ndarray:
+    data = states
+    if n_fit is not None and n_fit < data.shape[0]:
+        data = data[np.sort(rng.choice(data.shape[0], n_fit, replace=False))]
+    n_distinct = np.unique(data, axis=0).shape[0]
+    if n_contexts > n_distinct:
+        raise ValueError(f"n_contexts={n_contexts} is more than the {n_distinct} distinct "
+                         "states to cluster; ask for fewer contexts (or a larger n_fit)")
+    with warnings.catch_warnings():
+        # an empty cluster keeps its centre and is simply not used
+        warnings.filterwarnings("ignore", message="One of the clusters is empty")
+        codebook, _ = kmeans2(data, n_contexts, minit="points", rng=rng)
+    return codebook
+
+
+def _check_n_fit(n_fit):
+    return None if n_fit is None else check_positive_int("n_fit", n_fit)
+
+
+def fit_npm(symbols, encoder: StateSpaceModel, n_contexts: int, *, alpha: float = 0.1,
+            skip: int = 0, n_fit: int | None = None, seed: SeedLike = None) -> CodebookMachine:
+    """Fit a prediction machine by k-means on the states of a fixed state map.
+
+    The encoder reads the training sequence one-hot from its initial state;
+    its states (from position ``skip`` on) are clustered into ``n_contexts``
+    codebook vectors with :func:`scipy.cluster.vq.kmeans2` (initial centres
+    drawn among the states), and the symbol after each state is counted in
+    the context of its nearest codebook vector. On the states of a recurrent
+    network this is the neural prediction machine of Tiňo, Čerňanský and
+    Beňušková (2004).
+
+    Parameters
+    ----------
+    symbols : array_like of int, shape ``(T,)``
+        The training sequence.
+    encoder : rnnbook.core.StateSpaceModel
+        Reads one-hot symbols (``n_inputs = A``): an :class:`rnnbook.RNN`, a
+        :class:`~rnnbook.contractive.ContractiveCoder`, ...
+    n_contexts : int
+        ``M``, the number of codebook vectors; at most the number of distinct
+        states clustered. Empty clusters are possible; :attr:`n_contexts` of
+        the result counts the contexts actually used.
+    alpha : float
+        Additive smoothing constant, positive.
+    skip : int
+        The first ``skip`` states are neither clustered nor counted.
+    n_fit : int, optional
+        Cluster a random subset of this many states (all are counted); all
+        states by default.
+    seed : int, numpy.random.Generator or None
+        For the subset and the initial centres.
+
+    Returns
+    -------
+    CodebookMachine
+    """
+    n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
+    encoder = _check_encoder(encoder, n_symbols)
+    symbols = as_symbols("symbols", symbols, n_symbols)
+    n_contexts = check_positive_int("n_contexts", n_contexts)
+    alpha = _check_alpha(alpha)
+    skip = _check_skip(skip, symbols.size)
+    n_fit = _check_n_fit(n_fit)
+    rng = as_generator(seed)
+    states = _encoder_states(encoder, symbols, n_symbols)[skip:]
+    codebook = _kmeans_codebook(states, n_contexts, rng, n_fit)
+    return CodebookMachine._count(encoder, n_symbols, codebook, states, symbols[skip:], alpha,
+                                  skip)
+
+
+def fit_fpm(symbols, n_symbols: int, n_contexts: int, *,
+            coder: ContractiveCoder | None = None, alpha: float = 0.1, skip: int = 0,
+            n_fit: int | None = None, seed: SeedLike = None) -> CodebookMachine:
+    """Fit a fractal prediction machine (Tiňo and Dorffner 2001).
+
+    :func:`fit_npm` on the fractal code: the contexts are ``n_contexts``
+    k-means clusters of the codes of the training histories.
+
+    Parameters
+    ----------
+    symbols : array_like of int, shape ``(T,)``
+    n_symbols : int
+        Alphabet size ``A``, at least 2.
+    n_contexts : int
+        ``M``, the number of codebook vectors.
+    coder : rnnbook.contractive.ContractiveCoder, optional
+        ``ContractiveCoder(n_symbols, 0.5)`` by default.
+    alpha, skip, n_fit, seed
+        As in :func:`fit_npm`.
+
+    Returns
+    -------
+    CodebookMachine
+    """
+    n_symbols = check_positive_int("n_symbols", n_symbols)
+    coder = _default_coder(n_symbols, coder)
+    return fit_npm(symbols, coder, n_contexts, alpha=alpha, skip=skip, n_fit=n_fit, seed=seed)
+
+
+# ------------------------------------------------------------------ model choice
+def fpm_sweep(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int], *,
+              skip: int = 0, n_fit: int | None = None, seed: SeedLike = None,
+              alphas: Sequence[float] = DEFAULT_ALPHAS) -> Sweep:
+    """Fit k-means prediction machines of several sizes, choose ``alpha`` on ``valid``, score.
+
+    The encoder's states are computed once; one generator made from ``seed``
+    draws the subsets and initial centres of all sizes in turn.
+
+    Parameters
+    ----------
+    train, valid : array_like of int
+        Training and validation sequences, each read from the encoder's
+        initial state (an empty history), as in :func:`rnnbook.markov.ngram_sweep`.
+    test : array_like of int or None
+        Scored with every machine, never used for a choice.
+    encoder : rnnbook.core.StateSpaceModel
+        A :class:`~rnnbook.contractive.ContractiveCoder` (fractal prediction
+        machines) or a network (neural prediction machines).
+    sizes : sequence of int
+        The codebook sizes ``M`` to fit.
+    skip, n_fit, seed
+        As in :func:`fit_npm`.
+    alphas : sequence of float
+        The smoothing constants to choose from, separately for each size.
+
+    Returns
+    -------
+    rnnbook.markov.Sweep
+        ``settings`` are the codebook sizes, ``n_contexts`` the contexts
+        actually used, ``best`` the machine with the lowest validation NLL
+        (on ties the one with fewer contexts); ``min_count`` is 1.
+    """
+    n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
+    encoder = _check_encoder(encoder, n_symbols)
+    train = as_symbols("train", train, n_symbols)
+    valid, test = _check_split(valid, test, n_symbols)
+    alphas = np.array(_check_alphas(alphas))
+    sizes = [check_positive_int("sizes", m) for m in sizes]
+    if not sizes:
+        raise ValueError("sizes must hold at least one codebook size")
+    skip = _check_skip(skip, train.size)
+    n_fit = _check_n_fit(n_fit)
+    rng = as_generator(seed)
+    states = _encoder_states(encoder, train, n_symbols)[skip:]
+    scored = {"valid": (valid, _encoder_states(encoder, valid, n_symbols))}
+    if test is not None:
+        scored["test"] = (test, _encoder_states(encoder, test, n_symbols))
+    models, chosen, valid_nll, test_nll = [], [], [], []
+    for size in sizes:
+        codebook = _kmeans_codebook(states, size, rng, n_fit)
+        model = CodebookMachine._count(encoder, n_symbols, codebook, states, train[skip:],
+                                       alphas[0], skip)
+        symbols, seq_states = scored["valid"]
+        scores = model._losses(model._rows(seq_states), symbols, alphas).mean(axis=1)
+        i = int(np.argmin(scores))
+        model = model.with_alpha(alphas[i])
+        models.append(model)
+        chosen.append(alphas[i])
+        valid_nll.append(scores[i])
+        if test is None:
+            test_nll.append(np.nan)
+        else:
+            symbols, seq_states = scored["test"]
+            test_nll.append(model._losses(model._rows(seq_states), symbols,
+                                          alphas[i:i + 1]).mean())
+    n_contexts = np.array([m.n_contexts for m in models], dtype=np.int64)
+    valid_nll = np.array(valid_nll)
+    best = int(np.lexsort((n_contexts, valid_nll))[0])
+    return Sweep(np.array(sizes), tuple(models), n_contexts, np.array(chosen), valid_nll,
+                 np.array(test_nll), best, 1)
+
+
+# ------------------------------------------------------------------ reading the contexts
+def context_suffix_lengths(machine: CodebookMachine, symbols, *, max_length: int = 32,
+                           max_members: int | None = None) -> np.ndarray:
+    """The longest suffix shared by all the training histories of each used context.
+
+    A context of a k-means machine is a set of histories; if they all end
+    with the same ``L`` symbols, the context acts like a Markov context of
+    length ``L`` (a VLMM's leaf, say). This measures that ``L`` for every used
+    context, capped at ``max_length``.
+
+    Parameters
+    ----------
+    machine : CodebookMachine
+        Fitted on ``symbols``.
+    symbols : array_like of int, shape ``(T,)``
+        The training sequence the machine was fitted on.
+    max_length : int
+        The longest suffix compared.
+    max_members : int, optional
+        Not used for the comparison beyond this many histories per context
+        (all by default).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape ``(n_contexts,)``
+        In the order of :meth:`PredictionMachine.context_counts`.
+    """
+    from rnnbook.contractive import common_suffix_lengths
+
+    if not isinstance(machine, CodebookMachine):
+        raise TypeError(f"machine must be a CodebookMachine; got {type(machine).__name__}")
+    symbols = as_symbols("symbols", symbols, machine.n_symbols)
+    max_length = check_positive_int("max_length", max_length)
+    start = max(machine.skip, 1)                 # position 0 has an empty history
+    if symbols.size <= start:
+        raise ValueError("symbols is too short for the machine's skip")
+    states = _encoder_states(machine.encoder, symbols, machine.n_symbols)[start:]
+    rows = machine._rows(states)
+    last = np.arange(start, symbols.size) - 1    # the last symbol of each history
+    if max_members is not None:
+        max_members = check_positive_int("max_members", max_members)
+        order = np.argsort(rows, kind="stable")
+        rank = np.arange(order.size) - np.searchsorted(rows[order], rows[order])
+        keep = np.sort(order[rank < max_members])
+        rows, last = rows[keep], last[keep]
+    first = np.full(machine.codebook.shape[0], -1, dtype=np.int64)
+    first[rows[::-1]] = last[::-1]               # one member of each context
+    shared = common_suffix_lengths(symbols, last, first[rows], max_length)
+    lengths = np.full(machine.codebook.shape[0], max_length, dtype=np.int64)
+    np.minimum.at(lengths, rows, shared)
+    return lengths[machine._used]

@@ -1,0 +1,261 @@
+"""Tests of the fractal and neural prediction machines (rnnbook.fpm).
+
+The reference n-gram is computed independently here, in plain Python
+(dictionaries of counts, the longest observed suffix), and checked against
+rnnbook.markov.fit_ngram as well; nearest codebook vectors are found by brute
+force.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rnnbook import RNN, fpm, markov
+from rnnbook.contractive import ContractiveCoder
+from rnnbook.core import StateSpaceModel
+from rnnbook.sequences import one_hot
+
+
+# --------------------------------------------------------------- references
+def reference_ngram(train, n_symbols, order, alpha):
+    """Counts of every context of length <= order from the positions >= order;
+    prediction by the longest suffix of the history that was counted."""
+    counts = defaultdict(Counter)
+    train = list(train)
+    for t in range(order, len(train)):
+        for k in range(order + 1):
+            counts[tuple(train[t - k:t])][train[t]] += 1
+
+    def predict(history):
+        history = list(history)
+        for k in range(min(order, len(history)), -1, -1):
+            context = tuple(history[len(history) - k:])
+            if context in counts:
+                c = counts[context]
+                total = sum(c.values())
+                return np.array([(c[x] + alpha) / (total + n_symbols * alpha)
+                                 for x in range(n_symbols)])
+        raise AssertionError("the empty context is always counted")
+
+    return predict
+
+
+def reference_proba(predict, symbols, before=()):
+    history = list(before)
+    rows = []
+    for s in symbols:
+        rows.append(predict(history))
+        history.append(int(s))
+    return np.array(rows)
+
+
+def random_sequence(seed, length, n_symbols):
+    return np.random.default_rng(seed).integers(0, n_symbols, length)
+
+
+# --------------------------------------------------------------- grid FPM = n-gram
+@given(n_symbols=st.integers(2, 6), level=st.integers(0, 4), seed=st.integers(0, 10_000),
+       alpha=st.sampled_from([0.01, 0.3, 1.0, 7.0]), with_before=st.booleans())
+def test_grid_fpm_equals_the_ngram(n_symbols, level, seed, alpha, with_before):
+    train = random_sequence(seed, 400, n_symbols)
+    test = random_sequence(seed + 1, 120, n_symbols)
+    before = random_sequence(seed + 2, 3, n_symbols) if with_before else None
+    grid = fpm.fit_grid_fpm(train, n_symbols, level, alpha=alpha)
+    ngram = markov.fit_ngram(train, n_symbols, level, alpha=alpha)
+    got = grid.predict_proba(test, before=before)
+    want = ngram.predict_proba(test, before=before)
+    assert np.max(np.abs(got - want)) <= 1e-9
+    assert abs(grid.nll(test, before=before) - ngram.nll(test, before=before)) <= 1e-9
+    assert grid.n_contexts == ngram.n_contexts
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 5])
+def test_grid_fpm_equals_a_plain_python_ngram(level):
+    # a non-uniform source, so that some long contexts are never seen
+    rng = np.random.default_rng(level)
+    train = rng.choice(4, 3000, p=[0.55, 0.3, 0.1, 0.05])
+    test = rng.choice(4, 300, p=[0.25, 0.25, 0.25, 0.25])
+    grid = fpm.fit_grid_fpm(train, 4, level, alpha=0.5)
+    predict = reference_ngram(train, 4, level, 0.5)
+    assert np.max(np.abs(grid.predict_proba(test) - reference_proba(predict, test))) <= 1e-12
+    before = train[-2:]
+    assert np.max(np.abs(grid.predict_proba(test, before=before)
+                         - reference_proba(predict, test, before))) <= 1e-12
+
+
+def test_grid_state_space_view_matches_predict_proba():
+    train, test = random_sequence(0, 800, 4), random_sequence(1, 60, 4)
+    grid = fpm.fit_grid_fpm(train, 4, 3)
+    assert isinstance(grid, StateSpaceModel)
+    outputs = grid.run(one_hot(test, 4)).outputs
+    # the output after reading s(t) is the distribution of s(t + 1)
+    assert np.max(np.abs(outputs[:-1] - grid.predict_proba(test)[1:])) <= 1e-12
+    assert grid.run(one_hot(test, 4)).states[-1, -1] == 3          # the clock stops at L
+
+
+# --------------------------------------------------------------- k-means FPM
+@pytest.mark.parametrize("n_symbols,order", [(2, 3), (3, 2), (4, 2), (4, 3)])
+def test_one_context_per_block_is_the_markov_model(n_symbols, order):
+    train = random_sequence(order, 6000, n_symbols)
+    test = random_sequence(order + 10, 400, n_symbols)
+    coder = ContractiveCoder(n_symbols, 0.5)
+    blocks = np.unique(np.lib.stride_tricks.sliding_window_view(train, order), axis=0)
+    assert blocks.shape[0] == n_symbols ** order        # every block was seen
+    machine = fpm.CodebookMachine.from_codebook(train, coder, coder.code_blocks(blocks),
+                                                alpha=0.2, skip=order)
+    assert machine.n_contexts == blocks.shape[0]
+    before = train[-order:]
+    predict = reference_ngram(train, n_symbols, order, 0.2)
+    want = reference_proba(predict, test, before)
+    assert np.max(np.abs(machine.predict_proba(test, before=before) - want)) <= 1e-12
+    ngram = markov.fit_ngram(train, n_symbols, order, alpha=0.2)
+    assert abs(machine.nll(test, before=before) - ngram.nll(test, before=before)) <= 1e-12
+
+
+@given(seed=st.integers(0, 10_000), n_contexts=st.integers(1, 40),
+       alpha=st.sampled_from([0.001, 0.1, 2.0]))
+def test_fpm_distributions_sum_to_one(seed, n_contexts, alpha):
+    train, test = random_sequence(seed, 500, 3), random_sequence(seed + 1, 50, 3)
+    machine = fpm.fit_fpm(train, 3, n_contexts, alpha=alpha, seed=seed)
+    proba = machine.predict_proba(test)
+    assert proba.shape == (50, 3)
+    assert np.all(proba > 0)
+    assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    assert 1 <= machine.n_contexts <= n_contexts
+
+
+def test_counts_are_per_nearest_codebook_vector():
+    train = random_sequence(5, 1000, 4)
+    machine = fpm.fit_fpm(train, 4, 12, seed=1, skip=3)
+    codes = ContractiveCoder(4, 0.5).code(train)
+    states = np.vstack([[0.5, 0.5], codes[:-1]])[3:]           # the state before each symbol
+    distance = np.linalg.norm(states[:, None, :] - machine.codebook[None], axis=2)
+    nearest = distance.argmin(axis=1)
+    counts = np.zeros((12, 4), dtype=int)
+    np.add.at(counts, (nearest, train[3:]), 1)
+    used = np.unique(nearest)
+    assert machine.n_contexts == used.size
+    assert np.array_equal(machine.context_counts(), counts[used])
+    # and the NLL is the smoothed counts' log-loss, log base 4
+    test = random_sequence(6, 200, 4)
+    test_codes = np.vstack([[0.5, 0.5], ContractiveCoder(4, 0.5).code(test)[:-1]])
+    near = np.linalg.norm(test_codes[:, None] - machine.codebook[None], axis=2).argmin(axis=1)
+    p = (counts[near, test] + 0.1) / (counts[near].sum(axis=1) + 0.4)
+    assert abs(machine.nll(test) - (-np.mean(np.log(p)) / np.log(4))) <= 1e-12
+
+
+def test_same_seed_same_machine_and_seeds_matter():
+    train, test = random_sequence(2, 2000, 4), random_sequence(3, 300, 4)
+    first = fpm.fit_fpm(train, 4, 20, seed=7, n_fit=500)
+    again = fpm.fit_fpm(train, 4, 20, seed=7, n_fit=500)
+    other = fpm.fit_fpm(train, 4, 20, seed=8, n_fit=500)
+    assert np.array_equal(first.codebook, again.codebook)
+    assert first.nll(test) == again.nll(test)
+    assert not np.array_equal(first.codebook, other.codebook)
+    valid = random_sequence(4, 300, 4)
+    coder = ContractiveCoder(4, 0.5)
+    a = fpm.fpm_sweep(train, valid, test, coder, [4, 16], seed=3)
+    b = fpm.fpm_sweep(train, valid, test, coder, [4, 16], seed=3)
+    assert np.array_equal(a.test_nll, b.test_nll) and a.best == b.best
+
+
+def test_sweep_chooses_alpha_on_validation():
+    train, valid, test = (random_sequence(s, n, 4) for s, n in [(0, 3000), (1, 500), (2, 500)])
+    alphas = [0.01, 0.1, 1.0, 10.0]
+    sweep = fpm.fpm_sweep(train, valid, test, ContractiveCoder(4, 0.5), [1, 8, 32],
+                          seed=0, alphas=alphas)
+    assert isinstance(sweep, markov.Sweep)
+    for model, alpha, valid_nll, test_nll in zip(sweep.models, sweep.alphas,
+                                                 sweep.valid_nll, sweep.test_nll):
+        scores = [model.with_alpha(a).nll(valid) for a in alphas]
+        assert alpha == alphas[int(np.argmin(scores))]
+        assert abs(valid_nll - min(scores)) <= 1e-12
+        assert abs(test_nll - model.nll(test)) <= 1e-12
+    assert sweep.best == int(np.argmin(sweep.valid_nll))
+
+
+# --------------------------------------------------------------- neural prediction machine
+def test_npm_on_an_rnn():
+    net = RNN.random(4, 6, input_scale=1.0, recurrent_scale=0.5, seed=0)
+    train, test = random_sequence(8, 1500, 4), random_sequence(9, 100, 4)
+    machine = fpm.fit_npm(train, net, 10, seed=0, skip=5)
+    assert machine.n_states == 6 and machine.n_outputs == 4
+    proba = machine.predict_proba(test)
+    assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-12) and np.all(proba > 0)
+    outputs = machine.run(one_hot(test, 4)).outputs
+    assert np.max(np.abs(outputs[:-1] - proba[1:])) <= 1e-12
+    # the states the machine reads are the network's
+    states = net.run(one_hot(test, 4)).states
+    assert np.allclose(proba[1:], machine.output(states[:-1]), rtol=0, atol=1e-12)
+
+
+# --------------------------------------------------------------- errors
+def test_bad_parameters_are_refused():
+    train = random_sequence(0, 200, 4)
+    with pytest.raises(ValueError, match="distinct states"):
+        fpm.fit_fpm(train[:30], 4, 31)
+    with pytest.raises(ValueError, match="distinct states"):
+        # with zero weights a network has two states: x(0) = 0 and sigmoid(0) ever after
+        fpm.fit_npm(train, RNN(np.zeros((3, 4)), np.zeros((3, 3))), 3)
+    for alpha in [0.0, -0.1, np.nan]:
+        with pytest.raises(ValueError, match="alpha"):
+            fpm.fit_fpm(train, 4, 3, alpha=alpha)
+        with pytest.raises(ValueError, match="alpha"):
+            fpm.fit_grid_fpm(train, 4, 2, alpha=alpha)
+    with pytest.raises(ValueError, match="alpha"):
+        fpm.fit_fpm(train, 4, 3).with_alpha(-1.0)
+    with pytest.raises(ValueError, match="k must lie"):
+        fpm.fit_fpm(train, 4, 3, coder=ContractiveCoder(4, 1.5))
+    with pytest.raises(ValueError, match="n_contexts"):
+        fpm.fit_fpm(train, 4, 0)
+    with pytest.raises(TypeError, match="n_contexts"):
+        fpm.fit_fpm(train, 4, 2.0)
+    with pytest.raises(ValueError, match="level"):
+        fpm.fit_grid_fpm(train, 4, -1)
+    with pytest.raises(ValueError, match="too fine"):
+        fpm.fit_grid_fpm(train, 4, 40)
+    with pytest.raises(ValueError, match="more than level"):
+        fpm.fit_grid_fpm(train[:3], 4, 3)
+    with pytest.raises(ValueError, match="outside the alphabet"):
+        fpm.fit_fpm(np.append(train, 4), 4, 3)
+    with pytest.raises(ValueError, match="coder codes"):
+        fpm.fit_fpm(train, 4, 3, coder=ContractiveCoder(5, 0.5))
+    with pytest.raises(ValueError, match="alphabet of 3 symbols"):
+        fpm.fit_npm(train, RNN.random(3, 4, seed=0), 3)    # the network reads 3 symbols
+    with pytest.raises(TypeError, match="StateSpaceModel"):
+        fpm.CodebookMachine.from_codebook(train, None, np.zeros((2, 4)))
+    with pytest.raises(TypeError, match="StateSpaceModel"):
+        fpm.fit_npm(train, "rnn", 3)
+    with pytest.raises(ValueError, match="skip"):
+        fpm.fit_fpm(train, 4, 3, skip=200)
+    with pytest.raises(ValueError, match="n_fit"):
+        fpm.fit_fpm(train, 4, 3, n_fit=0)
+    with pytest.raises(ValueError, match="codebook"):
+        fpm.CodebookMachine.from_codebook(train, ContractiveCoder(4, 0.5), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="seed"):
+        fpm.fit_fpm(train, 4, 3, seed=-1)
+    machine = fpm.fit_fpm(train, 4, 3, seed=0)
+    with pytest.raises(ValueError, match="empty"):
+        machine.nll([])
+    with pytest.raises(ValueError, match="sizes"):
+        fpm.fpm_sweep(train, train, None, ContractiveCoder(4, 0.5), [])
+    with pytest.raises(ValueError, match="alpha"):
+        fpm.fpm_sweep(train, train, None, ContractiveCoder(4, 0.5), [2], alphas=[0.1, -1])
+
+
+def test_context_suffix_lengths():
+    train = random_sequence(11, 3000, 4)
+    coder = ContractiveCoder(4, 0.5)
+    blocks = np.unique(np.lib.stride_tricks.sliding_window_view(train, 3), axis=0)
+    machine = fpm.CodebookMachine.from_codebook(train, coder, coder.code_blocks(blocks),
+                                                skip=3)
+    # one context per block of three: its histories share exactly their last 3 symbols
+    assert np.array_equal(fpm.context_suffix_lengths(machine, train),
+                          np.full(machine.n_contexts, 3))
+    one = fpm.fit_fpm(train, 4, 1, seed=0)          # one context: no shared suffix
+    assert np.array_equal(fpm.context_suffix_lengths(one, train), [0])
