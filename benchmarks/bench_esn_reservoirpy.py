@@ -3,10 +3,10 @@
 Set up (reservoirpy is an optional extra and must not go into the project's
 own .venv) and run, from the repository root::
 
-    python3.11 -m venv /work/venvs/rpy
-    /work/venvs/rpy/bin/pip install numpy==2.4.6 scipy==1.17.1 reservoirpy
-    /work/venvs/rpy/bin/pip install --no-deps -e /work/main
-    /work/venvs/rpy/bin/python benchmarks/bench_esn_reservoirpy.py
+    python3.11 -m venv ../venvs/rpy
+    ../venvs/rpy/bin/pip install numpy==2.4.6 scipy==1.17.1 reservoirpy
+    ../venvs/rpy/bin/pip install --no-deps -e .
+    ../venvs/rpy/bin/python benchmarks/bench_esn_reservoirpy.py
 
 Task: the Mackey-Glass series of :func:`rnnbook.sequences.mackey_glass`
 (tau = 17, one sample per time unit), scaled to [-1, 1]. One-step prediction:

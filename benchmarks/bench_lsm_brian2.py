@@ -9,11 +9,11 @@ talk through an ``.npz`` file::
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_lsm_brian2.py export /tmp/lsm.npz
 
     # 2. once: a separate environment for Brian2, outside the repository
-    python3.11 -m venv /work/venvs/brian2
-    /work/venvs/brian2/bin/pip install brian2 'numpy<2.4' scipy
+    python3.11 -m venv ../venvs/brian2
+    ../venvs/brian2/bin/pip install brian2 'numpy<2.4' scipy
 
     # 3. with that environment: rebuild the network in Brian2, run it, compare
-    OPENBLAS_NUM_THREADS=1 /work/venvs/brian2/bin/python \\
+    OPENBLAS_NUM_THREADS=1 ../venvs/brian2/bin/python \\
         benchmarks/bench_lsm_brian2.py brian2 /tmp/lsm.npz
 
 The network is the chapter's (``rnnbook.lsm.liquid_network(seed=2002)``) with

@@ -1,6 +1,6 @@
 """Build the book and read it as a reader would, in headless Chromium.
 
-The build runs once per session (``jupyter-book build . --warningiserror``,
+The build runs once per session (``jupyter-book build . --all --warningiserror``,
 the same command as ``make book``), into ``_build/html``. The browser tests
 serve that folder on 127.0.0.1 and open every page listed in ``_toc.yml`` in
 Debian's Chromium (``apt-get install chromium``), driven by Playwright. They
@@ -49,8 +49,11 @@ CHAPTERS = [page for page in PAGES if page.startswith("chapters/")]
 @pytest.fixture(scope="session")
 def built_book() -> Path:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jupyter_book), "build", str(ROOT), "--warningiserror",
-                             "--keep-going"], capture_output=True, text=True, cwd=ROOT)
+    # --all: an incremental Sphinx build keeps stale prev/next links on pages
+    # that did not change when the table of contents did
+    result = subprocess.run([str(jupyter_book), "build", str(ROOT), "--all",
+                             "--warningiserror", "--keep-going"],
+                            capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
         pytest.fail("the book build failed (every Sphinx warning is an error):\n"
                     + (result.stdout + result.stderr)[-6000:])
