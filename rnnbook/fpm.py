@@ -62,6 +62,7 @@ from rnnbook.markov import (
     _check_alpha,
     _check_alphas,
     _check_split,
+    check_scored_sequence,
 )
 from rnnbook.sequences import one_hot
 from rnnbook.validation import (
@@ -216,12 +217,7 @@ class PredictionMachine(StateSpaceModel):
             self._totals[rows, None] + self.n_symbols * self.alpha)
 
     def _check_sequence(self, symbols, before):
-        symbols = as_symbols("symbols", symbols, self.n_symbols)
-        if symbols.size == 0:
-            raise ValueError("symbols is empty; there is nothing to predict")
-        if before is not None:
-            before = as_symbols("before", before, self.n_symbols)
-        return symbols, before
+        return check_scored_sequence(symbols, before, self.n_symbols)
 
     def predict_proba(self, symbols, *, before=None) -> np.ndarray:
         """Next-symbol distributions along a sequence.

@@ -132,6 +132,20 @@ def _histories(symbols: np.ndarray, depth: int, before=None) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ the model
+def check_scored_sequence(symbols, before, n_symbols: int):
+    """Check a sequence to be scored and the optional history ``before`` it.
+
+    Returns both as int64 arrays (``before`` stays ``None`` if not given).
+    Shared by every model that predicts symbols (:mod:`rnnbook.fpm` too).
+    """
+    symbols = as_symbols("symbols", symbols, n_symbols)
+    if symbols.size == 0:
+        raise ValueError("symbols is empty; there is nothing to predict")
+    if before is not None:
+        before = as_symbols("before", before, n_symbols)
+    return symbols, before
+
+
 class _Chain(NamedTuple):
     index: np.ndarray
     n_wx: np.ndarray | None
@@ -541,12 +555,7 @@ class ContextTree(StateSpaceModel):
         return -logp.mean(axis=1) / np.log(max(self.n_symbols, 2))
 
     def _check_sequence(self, symbols, before):
-        symbols = as_symbols("symbols", symbols, self.n_symbols)
-        if symbols.size == 0:
-            raise ValueError("symbols is empty; there is nothing to predict")
-        if before is not None:
-            before = as_symbols("before", before, self.n_symbols)
-        return symbols, before
+        return check_scored_sequence(symbols, before, self.n_symbols)
 
     # ----------------------------------------------------------- sampling
     def sample(self, length: int, *, seed: SeedLike = None, prefix=None) -> np.ndarray:

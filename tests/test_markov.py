@@ -8,7 +8,7 @@ variable-length sources sampled by a loop of their own.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -27,29 +27,10 @@ from rnnbook.markov import (
     vlmm_sweep,
 )
 from rnnbook.sequences import one_hot
+from reference_models import reference_ngram
 
 
 # --------------------------------------------------------------- references
-def reference_ngram(train, n_symbols, order, alpha):
-    """Counts of every context of length <= order, from the positions >= order."""
-    counts = defaultdict(Counter)
-    for t in range(order, len(train)):
-        for k in range(order + 1):
-            counts[tuple(train[t - k:t])][train[t]] += 1
-
-    def predict(history):
-        for k in range(min(order, len(history)), -1, -1):
-            context = tuple(history[len(history) - k:])
-            if context in counts:
-                c = counts[context]
-                total = sum(c.values())
-                return np.array([(c[x] + alpha) / (total + n_symbols * alpha)
-                                 for x in range(n_symbols)])
-        raise AssertionError("the empty context is always counted")
-
-    return counts, predict
-
-
 def reference_sample(contexts, length, seed):
     """A variable-length source in plain Python: longest matching context, else uniform."""
     rng = np.random.default_rng(seed)
