@@ -1,15 +1,17 @@
 """Echo state networks: a fixed random reservoir and a trained linear readout.
 
-An echo state network (ESN) {Jaeger2001} is the state-space model
+An echo state network (ESN; Jaeger 2001) is the state-space model
 
 .. math::
 
-    x(t) = (1 - a)\\, x(t-1) + a\\, f\\big(W_{ri} u(t) + W_{rc} x(t-1)
-           + W_{rf} y(t-1) + t_r\\big),
+    x(t) = (1 - a)\\, x(t-1) + a\\, f\\big(v(t)\\big),
 
-    y(t) = W_{or} z(t) + t_o, \\qquad z(t) = x(t) \\text{ or } [u(t); x(t)],
+    v(t) = W_{ri} u(t) + W_{rc} x(t-1) + W_{rf} y(t-1) + t_r,
 
-with the lecture's weight names: the reservoir ``W_rc``, the input weights
+    y(t) = W_{or} z(t) + t_o,
+
+with ``z(t) = x(t)`` or ``[u(t); x(t)]`` (the readout's features). In the
+lecture's weight names, the reservoir ``W_rc``, the input weights
 ``W_ri``, the optional output feedback ``W_rf`` and the bias ``t_r`` are drawn
 once and **fixed**; only the readout ``W_or``, ``t_o`` is trained, by ridge
 regression (:mod:`rnnbook.readout`). ``a`` in ``(0, 1]`` is the leak rate

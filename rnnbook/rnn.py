@@ -38,7 +38,8 @@ class RNN(StateSpaceModel):
 
     .. math::
 
-        x(t) = g\\big(W^{RI} u(t) + W^{RC} x(t-1) + T^R\\big), \\qquad
+        x(t) = g\\big(W^{RI} u(t) + W^{RC} x(t-1) + T^R\\big),
+
         y(t) = g_o\\big(W^{OR} x(t) + T^O\\big)
 
     with ``g = g_o = sigmoid`` by default.

@@ -385,7 +385,8 @@ def narma(n_steps: int, order: int = 10, *, seed: SeedLike = None):
     .. math::
 
         y(t+1) = 0.3\\, y(t) + 0.05\\, y(t) \\sum_{i=0}^{n-1} y(t-i)
-                 + 1.5\\, u(t-n+1)\\, u(t) + 0.1 .
+
+        \\qquad + 1.5\\, u(t-n+1)\\, u(t) + 0.1 .
 
     Returns ``(u, y)``, each of shape ``(n_steps,)``, aligned so that ``y[t]``
     is the target to output at step ``t`` after seeing ``u[0..t]``, i.e.

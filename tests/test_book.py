@@ -109,7 +109,9 @@ class Visit:
     """One page opened in a fresh browser context, with everything it logged."""
 
     def __init__(self, browser, server: str, page: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        # 1200 px: just wide enough for both sidebars, so the text column is at
+        # its narrowest (wider or narrower windows give the text more room)
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
         self.page = self.context.new_page()
         self.console, self.errors, self.foreign, self.failed = [], [], [], []
         self.missing = []
