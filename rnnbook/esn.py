@@ -47,7 +47,7 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 
-from rnnbook.core import StateSpaceModel
+from rnnbook.core import StateSpaceModel, Trajectory
 from rnnbook.readout import Readout, fit_ridge
 from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
                                 check_positive_int)
@@ -329,8 +329,8 @@ class EchoStateNetwork(StateSpaceModel):
     """
 
     def __init__(self, W_rc, W_ri, *, leak: float = 1.0, decay: float = 1.0,
-                 activation: str = "tanh", t_r=None, W_rf=None, n_outputs: int = 1, features: str = "x",
-                 n_runs: int = 1):
+                 activation: str = "tanh", t_r=None, W_rf=None, n_outputs: int = 1,
+                 features: str = "x", n_runs: int = 1):
         if scipy.sparse.issparse(W_rc):
             W_rc = scipy.sparse.csr_array(W_rc, dtype=float)
             if not np.all(np.isfinite(W_rc.data)):
@@ -465,14 +465,9 @@ class EchoStateNetwork(StateSpaceModel):
         whose outputs are ``None`` before :meth:`fit`.
         """
         u = as_float_array("u", u, ndim=(2, 3))
-        saved, self.n_outputs = self.n_outputs, None  # the base class runs states only
-        try:
-            traj = super().run(u, x0)
-        finally:
-            self.n_outputs = saved
-        if self.W_or is None:
-            return traj
-        return traj._replace(outputs=self._readout(u, traj.states))
+        states = self._run_states(u, x0)
+        outputs = None if self.W_or is None else self._readout(u, states)
+        return Trajectory(states, outputs)
 
     def output(self, x: np.ndarray) -> np.ndarray:
         if self.W_or is None:
