@@ -177,13 +177,6 @@ class StateSpaceModel(ABC):
             ``outputs`` of shape ``(T, n_outputs)`` or ``(B, T, n_outputs)``
             (``None`` if the model has no readout).
         """
-        states = self._run_states(u, x0)
-        outputs = None if self.n_outputs is None else self.output(states)
-        return Trajectory(states, outputs)
-
-    # -------------------------------------------------------------- internals
-    def _run_states(self, u, x0=None) -> np.ndarray:
-        """The loop of :meth:`run`: checked inputs in, states ``x(1..T)`` out."""
         u = as_float_array("u", u, ndim=(2, 3))
         if u.shape[-1] != self.n_inputs:
             raise ValueError(
@@ -200,8 +193,10 @@ class StateSpaceModel(ABC):
         for t in range(n_steps):
             x = self.transition(drive[..., t, :], x)
             states[..., t, :] = x
-        return states
+        outputs = None if self.n_outputs is None else self.output(states)
+        return Trajectory(states, outputs)
 
+    # -------------------------------------------------------------- internals
     def _check_initial_state(self, x0, batch: tuple[int, ...]) -> np.ndarray:
         if x0 is None:
             x = self.initial_state()

@@ -47,7 +47,7 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 
-from rnnbook.core import StateSpaceModel, Trajectory
+from rnnbook.core import StateSpaceModel
 from rnnbook.readout import Readout, fit_ridge
 from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
                                 check_positive_int)
@@ -377,7 +377,6 @@ class EchoStateNetwork(StateSpaceModel):
             self.W_rf = W_rf
         self.n_inputs = self.W_ri.shape[1]
         self.n_states = n_states
-        self.n_outputs = self.n_runs * self.n_outputs_per_run
         self.W_or: np.ndarray | None = None
         self.t_o: np.ndarray | None = None
 
@@ -465,9 +464,22 @@ class EchoStateNetwork(StateSpaceModel):
         whose outputs are ``None`` before :meth:`fit`.
         """
         u = as_float_array("u", u, ndim=(2, 3))
-        states = self._run_states(u, x0)
-        outputs = None if self.W_or is None else self._readout(u, states)
-        return Trajectory(states, outputs)
+        traj = super().run(u, x0)  # outputs only for "x" features (see n_outputs)
+        if self.W_or is None or self.features == "x":
+            return traj
+        return traj._replace(outputs=self._readout(u, traj.states))
+
+    @property
+    def n_outputs(self) -> int | None:
+        """The width ``R * n_outputs`` of what :meth:`readout` returns.
+
+        ``None`` before :meth:`fit`, and with ``"ux"`` features, whose readout
+        needs the input as well as the state (:meth:`run` and :meth:`predict`
+        supply it).
+        """
+        if self.W_or is None or self.features == "ux":
+            return None
+        return self.n_runs * self.n_outputs_per_run
 
     def output(self, x: np.ndarray) -> np.ndarray:
         if self.W_or is None:

@@ -55,8 +55,11 @@ def built_book() -> Path:
                              "--warningiserror", "--keep-going"],
                             capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
+        log = result.stdout + result.stderr
+        problems = [line for line in log.splitlines()
+                    if "WARNING" in line or "ERROR" in line or "Error" in line]
         pytest.fail("the book build failed (every Sphinx warning is an error):\n"
-                    + (result.stdout + result.stderr)[-6000:])
+                    + "\n".join(problems[:40]) + "\n--- end of the log:\n" + log[-3000:])
     return HTML
 
 
