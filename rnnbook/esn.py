@@ -427,12 +427,8 @@ class EchoStateNetwork(StateSpaceModel):
 
     # ------------------------------------------------------- state-space core
     def input_drive(self, u: np.ndarray) -> np.ndarray:
-        """``W_ri u(t) + t_r`` for every step at once; with ``"ux"`` features
-        the input itself rides along (the readout needs it)."""
-        drive = u @ self.W_ri.T + self.t_r
-        if self.features == "ux":
-            drive = np.concatenate([drive, u], axis=-1)
-        return drive
+        """``W_ri u(t) + t_r`` for every step at once."""
+        return u @ self.W_ri.T + self.t_r
 
     def _update(self, pre_input: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
         """The leaky update from ``W_ri u + t_r (+ W_rf y)`` and ``x(t-1)``."""
@@ -448,12 +444,12 @@ class EchoStateNetwork(StateSpaceModel):
         return _apply(self.W_rf, y_prev)
 
     def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
-        pre = drive_t[..., :self.n_states]
+        pre = drive_t
         if self.W_rf is not None:
             if self.W_or is None:
                 raise ValueError("a network with output feedback needs a trained readout to "
                                  "run freely; call fit first (or teacher_forced_states)")
-            pre = pre + self._feedback(self._readout_states(x_prev))
+            pre = pre + self._feedback(self._readout(None, x_prev))
         return self._update(pre, x_prev)
 
     def run(self, u, x0=None):
@@ -486,7 +482,7 @@ class EchoStateNetwork(StateSpaceModel):
             raise ValueError("the readout is not trained yet; call fit first")
         if self.features == "ux":
             raise ValueError("with 'ux' features the readout needs the input too: use run")
-        return self._readout_states(x)
+        return self._readout(None, x)
 
     # --------------------------------------------------------------- readout
     def _split(self, a: np.ndarray, width: int) -> np.ndarray:
@@ -507,10 +503,8 @@ class EchoStateNetwork(StateSpaceModel):
         u = np.broadcast_to(u, (self.n_runs,) + u.shape)
         return np.concatenate([u, x], axis=-1)
 
-    def _readout_states(self, x: np.ndarray) -> np.ndarray:
-        return self._merge(Readout(self.W_or, self.t_o).predict(self._split(x, self.n_units)))
-
     def _readout(self, u, states) -> np.ndarray:
+        """Outputs ``(..., R * n_outputs)``; ``u`` is needed only for ``"ux"`` features."""
         return self._merge(Readout(self.W_or, self.t_o).predict(self._feature_stack(u, states)))
 
     def split_runs(self, a) -> np.ndarray:
@@ -549,7 +543,7 @@ class EchoStateNetwork(StateSpaceModel):
         noise = check_finite_float("noise", noise)
         if noise < 0:
             raise ValueError(f"noise must be non-negative; got {noise}")
-        pre = self.input_drive(u)[..., :self.n_states]
+        pre = self.input_drive(u)
         if self.W_rf is not None:
             d = as_float_array("teacher", teacher, ndim=u.ndim)
             if d.shape != u.shape[:-1] + (self.n_outputs_per_run,):
@@ -634,7 +628,7 @@ class EchoStateNetwork(StateSpaceModel):
         if x_last.shape[-1] != self.n_states:
             raise ValueError(f"x_last must have {self.n_states} entries; got {x_last.shape}")
         if y_last is None:
-            fed = self._readout_states(x_last)
+            fed = self._readout(None, x_last)
         else:
             y_last = as_float_array("y_last", y_last, ndim=(1, 2))
             if y_last.shape[-1] != self.n_outputs_per_run:
@@ -642,8 +636,8 @@ class EchoStateNetwork(StateSpaceModel):
                                  f"last axis; got shape {y_last.shape}")
             fed = np.tile(y_last, self.n_runs)
         drive = self.input_drive(u)
-        x = self._update(drive[..., 0, :self.n_states] + self._feedback(fed), x_last)
-        first = self._readout_states(x)[..., None, :]
+        x = self._update(drive[..., 0, :] + self._feedback(fed), x_last)
+        first = self._readout(None, x)[..., None, :]
         if u.shape[-2] == 1:
             return self.split_runs(first)
         rest = self.run(u[..., 1:, :], x).outputs
@@ -817,7 +811,7 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     test = d[n_train:n_train + n_tests * spacing]
     cont = model.teacher_forced_states(np.full((test.size, 1), bias_input), test[:, None],
                                        x0=states[-1], y0=d[n_train - 1:n_train])
-    one_step = model.split_runs(model._readout_states(cont))[..., 0]
+    one_step = model.split_runs(model._readout(None, cont))[..., 0]
     one_step_nrmse = np.sqrt(np.mean((one_step - test) ** 2, axis=-1) / d.var())
     offsets = np.arange(n_tests) * spacing + spacing - 1  # branch after test[offset]
     starts = n_train + offsets

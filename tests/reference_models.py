@@ -1,7 +1,7 @@
-"""Plain-Python reference models shared by the Markov-model and FPM tests.
+"""Plain reference implementations shared by several test files.
 
-Written with dictionaries and loops, independently of rnnbook.markov, so that
-the vectorised models are checked against the definition.
+Written from the definitions, independently of the package, so that the
+vectorised code is checked against them.
 """
 
 from __future__ import annotations
@@ -36,3 +36,13 @@ def reference_ngram(train, n_symbols, order, alpha):
         raise AssertionError("the empty context is always counted")
 
     return counts, predict
+
+
+def ref_step_losses(loss, output, y, d):
+    """Per-step losses, shape (B, T), written out from their definitions."""
+    if loss == "squared_error":
+        return 0.5 * np.sum((y - d) ** 2, axis=-1)
+    if output == "sigmoid":
+        return -np.sum(d * np.log(y) + (1 - d) * np.log(1 - y), axis=-1)
+    assert output == "softmax"
+    return -np.sum(d * np.log(y), axis=-1)

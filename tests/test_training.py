@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 from finite_differences import own_central_differences, rel_err
+from reference_models import ref_step_losses
 import pytest
 
 from rnnbook import RNN
@@ -76,15 +77,6 @@ def ref_forward(p, u, x0, hidden="sigmoid", output="sigmoid"):
     outputs = _softmax(logits) if output == "softmax" else _G[output](logits)
     return states, logits, outputs
 
-
-def ref_step_losses(loss, output, y, d):
-    """Per-step losses, shape (B, T), written out from their definitions."""
-    if loss == "squared_error":
-        return 0.5 * np.sum((y - d) ** 2, axis=-1)
-    if output == "sigmoid":
-        return -np.sum(d * np.log(y) + (1 - d) * np.log(1 - y), axis=-1)
-    assert output == "softmax"
-    return -np.sum(d * np.log(y), axis=-1)
 
 
 def ref_loss_sum(p, u, d, mask, x0, *, loss, hidden, output):
