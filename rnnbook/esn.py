@@ -48,7 +48,7 @@ import scipy.sparse
 import scipy.sparse.linalg
 
 from rnnbook.core import StateSpaceModel
-from rnnbook.readout import Readout, fit_ridge
+from rnnbook.readout import Readout, fit_ridge, fit_ridge_path
 from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
                                 check_positive_int)
 
@@ -428,7 +428,9 @@ class EchoStateNetwork(StateSpaceModel):
     # ------------------------------------------------------- state-space core
     def input_drive(self, u: np.ndarray) -> np.ndarray:
         """``W_ri u(t) + t_r`` for every step at once."""
-        return u @ self.W_ri.T + self.t_r
+        drive = np.dot(u, self.W_ri.T)  # in place below: no second array
+        drive += self.t_r
+        return drive
 
     def _update(self, pre_input: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
         """The leaky update from ``W_ri u + t_r (+ W_rf y)`` and ``x(t-1)``."""
@@ -543,7 +545,7 @@ class EchoStateNetwork(StateSpaceModel):
         noise = check_finite_float("noise", noise)
         if noise < 0:
             raise ValueError(f"noise must be non-negative; got {noise}")
-        pre = self.input_drive(u)
+        fed = None
         if self.W_rf is not None:
             d = as_float_array("teacher", teacher, ndim=u.ndim)
             if d.shape != u.shape[:-1] + (self.n_outputs_per_run,):
@@ -553,14 +555,24 @@ class EchoStateNetwork(StateSpaceModel):
             d_prev[..., 1:, :] = d[..., :-1, :]
             if y0 is not None:
                 d_prev[..., 0, :] = as_float_array("y0", y0)
-            pre = pre + self._feedback(np.tile(d_prev, self.n_runs))
-        if noise > 0:
-            pre = pre + as_generator(seed).uniform(-noise, noise, pre.shape)
+            fed = np.tile(d_prev, self.n_runs)
+        rng = as_generator(seed) if noise > 0 else None
         x = self._check_initial_state(x0, u.shape[:-2])
+        n_steps = u.shape[-2]
         states = np.empty(u.shape[:-1] + (self.n_states,))
-        for t in range(u.shape[-2]):
-            x = self._update(pre[..., t, :], x)
-            states[..., t, :] = x
+        # the drive inside f, a block of steps at a time (all T steps of a large
+        # ensemble at once would take T * N floats, several in temporaries)
+        block = max(1, 2 ** 16 // (self.n_states * max(1, int(np.prod(u.shape[:-2])))))
+        for first in range(0, n_steps, block):
+            steps = slice(first, min(first + block, n_steps))
+            pre = self.input_drive(u[..., steps, :])
+            if fed is not None:
+                pre += self._feedback(fed[..., steps, :])
+            if rng is not None:
+                pre += rng.uniform(-noise, noise, pre.shape)
+            for k in range(pre.shape[-2]):
+                x = self._update(pre[..., k, :], x)
+                states[..., first + k, :] = x
         return states
 
     def fit(self, u, targets, *, washout: int = 100, ridge: float = 1e-8, x0=None,
@@ -595,13 +607,20 @@ class EchoStateNetwork(StateSpaceModel):
                              f"({self.n_outputs_per_run},)); got {d.shape}")
         washout = _check_washout(washout, u.shape[-2])
         states = self.teacher_forced_states(u, d, x0, noise=noise, seed=seed)
+        self._set_readout(fit_ridge(*self._regression(u, d, states, washout), ridge,
+                                    solver=solver))
+        return states
+
+    def _regression(self, u, d, states, washout: int):
+        """The readout's regression problem: features ``(R, samples, F)`` after
+        the washout of every sequence, and the targets repeated for every run."""
         z = self._feature_stack(u, states)[..., washout:, :]
         z = z.reshape(self.n_runs, -1, z.shape[-1])
         d_fit = np.broadcast_to(d[..., washout:, :], (self.n_runs,) + d[..., washout:, :].shape)
-        d_fit = d_fit.reshape(self.n_runs, -1, d.shape[-1])
-        readout = fit_ridge(z, d_fit, ridge, solver=solver)
+        return z, d_fit.reshape(self.n_runs, -1, d.shape[-1])
+
+    def _set_readout(self, readout: Readout) -> None:
         self.W_or, self.t_o = readout.W_or, readout.t_o
-        return states
 
     def generate(self, u, x_last, y_last=None) -> np.ndarray:
         """Run freely on from a teacher-forced state, feeding back own outputs.
@@ -765,25 +784,33 @@ class HorizonTest(NamedTuple):
     ----------
     nrmse : numpy.ndarray, shape ``(R,)``
         Per run: the NRMSE at the horizon over the test starts,
-        ``sqrt(mean_j (y_j - d_j)^2 / var(d))`` (Jaeger's NRMSE84 for 84).
+        ``sqrt(mean_j (y_j - d_j)^2 / var(d))`` (Jaeger's NRMSE84 for 84),
+        in the coordinates of ``inverse`` if given.
     predictions : numpy.ndarray, shape ``(R, n_tests, horizon)``
-        The free-run outputs; ``predictions[r, j, k]`` predicts
-        ``series[starts[j] + k + 1]``.
+        The free-run outputs (in the series' own coordinates);
+        ``predictions[r, j, k]`` predicts ``series[starts[j] + k + 1]``.
     starts : numpy.ndarray of int
-        The index of the last true value fed back before each free run.
+        The index of the last true value fed back before each test run.
     one_step_nrmse : numpy.ndarray, shape ``(R,)``
         The teacher-forced one-step NRMSE over the test stretch.
+    ridge : numpy.ndarray, shape ``(R,)``
+        The ridge each run's readout was fitted with.
+    valid_nrmse : numpy.ndarray, shape ``(n_ridges, R)`` or None
+        With several candidate ridges: the validation NRMSE at the horizon of
+        every candidate (rows in the order given) for every run.
     """
 
     nrmse: np.ndarray
     predictions: np.ndarray
     starts: np.ndarray
     one_step_nrmse: np.ndarray
+    ridge: np.ndarray
+    valid_nrmse: np.ndarray | None = None
 
 
 def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int,
                   horizon: int, n_tests: int, spacing: int, bias_input: float = 0.2,
-                  ridge: float = 1e-8, noise: float = 0.0,
+                  ridge=1e-8, n_valid: int = 0, noise: float = 0.0, inverse=None,
                   seed: SeedLike = None) -> HorizonTest:
     """Train a feedback ESN on a scalar series, then test free runs.
 
@@ -791,36 +818,94 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     is a constant ``bias_input``; it is teacher-forced on ``series[:n_train]``
     and its readout fitted (after ``washout``) to output the next value. The
     teacher-forced run then continues through the series; every ``spacing``
-    steps a free run of ``horizon`` steps branches off (all ``n_tests``
-    branches and all runs at once), started from the true value.
+    steps a free run of ``horizon`` steps branches off (all branches and all
+    runs at once), started from the true value.
+
+    Parameters
+    ----------
+    ridge : float or sequence of float
+        The readout's ridge, or candidates: then every run chooses its own,
+        the one whose free runs from ``n_valid`` validation starts have the
+        lowest NRMSE at the horizon. The validation starts come right after
+        the training data, the ``n_tests`` test starts after them, so the
+        test data are used once.
+    noise, seed
+        State noise while harvesting the training states (see
+        :meth:`EchoStateNetwork.teacher_forced_states`).
+    inverse : callable, optional
+        Maps series values back to original coordinates before any error is
+        taken; the variance is then that of ``inverse(series)``. Jaeger's
+        NRMSE84 undoes his squashing ``tanh(x - 1)`` with
+        ``lambda y: np.arctanh(y) + 1``.
     """
     d = as_float_array("series", series, ndim=1)
     n_train = check_positive_int("n_train", n_train)
     horizon = check_positive_int("horizon", horizon)
     n_tests = check_positive_int("n_tests", n_tests)
     spacing = check_positive_int("spacing", spacing)
-    n_test_steps = n_tests * spacing + horizon
-    if n_train + n_test_steps > d.size:
-        raise ValueError(f"series is too short: need n_train + n_tests * spacing + horizon "
-                         f"= {n_train + n_test_steps} values; got {d.size}")
+    if isinstance(n_valid, bool) or not isinstance(n_valid, numbers.Integral) or n_valid < 0:
+        raise ValueError(f"n_valid must be a non-negative integer; got {n_valid!r}")
+    ridges = np.atleast_1d(np.asarray(ridge, dtype=float))
+    if ridges.ndim != 1 or ridges.size == 0:
+        raise ValueError(f"ridge must be a number or a sequence of numbers; got {ridge!r}")
+    if ridges.size > 1 and n_valid == 0:
+        raise ValueError("several candidate ridges need validation starts: set n_valid > 0")
+    n_after = (n_valid + n_tests) * spacing
+    if n_train + n_after + horizon > d.size:
+        raise ValueError(f"series is too short: need n_train + (n_valid + n_tests) * spacing "
+                         f"+ horizon = {n_train + n_after + horizon} values; got {d.size}")
     if model.W_rf is None or model.n_inputs != 1 or model.n_outputs_per_run != 1:
         raise ValueError("free_run_test needs a one-input, one-output network with feedback")
+    back = (lambda y: y) if inverse is None else inverse
+    d_back = np.asarray(back(d), dtype=float)
+    if d_back.shape != d.shape or not np.all(np.isfinite(d_back)):
+        raise ValueError("inverse must map the series to finite values of the same shape")
+    var = d_back.var()
+
     u_train = np.full((n_train, 1), bias_input)
-    states = model.fit(u_train, d[:n_train], washout=washout, ridge=ridge, noise=noise,
-                       seed=seed)
-    test = d[n_train:n_train + n_tests * spacing]
-    cont = model.teacher_forced_states(np.full((test.size, 1), bias_input), test[:, None],
+    states = model.teacher_forced_states(u_train, d[:n_train, None], noise=noise, seed=seed)
+    candidates = fit_ridge_path(*model._regression(u_train, d[:n_train, None], states,
+                                                   _check_washout(washout, n_train)),
+                                ridges)
+    after = d[n_train:n_train + n_after]
+    cont = model.teacher_forced_states(np.full((after.size, 1), bias_input), after[:, None],
                                        x0=states[-1], y0=d[n_train - 1:n_train])
-    one_step = model.split_runs(model._readout(None, cont))[..., 0]
-    one_step_nrmse = np.sqrt(np.mean((one_step - test) ** 2, axis=-1) / d.var())
-    offsets = np.arange(n_tests) * spacing + spacing - 1  # branch after test[offset]
-    starts = n_train + offsets
-    predictions = model.generate(np.full((n_tests, horizon, 1), bias_input), cont[offsets],
-                                 d[starts][:, None])[..., 0]
-    truth = d[starts + horizon]
-    err = (predictions[..., -1] - truth) ** 2
-    return HorizonTest(np.sqrt(err.mean(axis=-1) / d.var()), predictions, starts,
-                       one_step_nrmse)
+
+    def horizon_runs(first: int, count: int):
+        """Free runs from ``count`` starts, the first after ``after[first]``."""
+        offsets = first + np.arange(count) * spacing
+        starts = n_train + offsets
+        predictions = model.generate(np.full((count, horizon, 1), bias_input),
+                                     cont[offsets], d[starts][:, None])[..., 0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            err = (np.asarray(back(predictions[..., -1]), dtype=float)
+                   - d_back[starts + horizon]) ** 2
+        err = np.where(np.isfinite(err), err, np.inf)  # a run that left the range fails
+        return np.sqrt(err.mean(axis=-1) / var), predictions, starts
+
+    valid_nrmse = None
+    if ridges.size > 1:
+        valid_nrmse = np.empty((ridges.size, model.n_runs))
+        for i, readout in enumerate(candidates):
+            model._set_readout(readout)
+            valid_nrmse[i] = horizon_runs(spacing - 1, n_valid)[0]
+        pick = np.argmin(valid_nrmse, axis=0)
+        runs = np.arange(model.n_runs)
+        model._set_readout(Readout(np.stack([candidates[k].W_or[r] for r, k in zip(runs, pick)]),
+                                   np.stack([candidates[k].t_o[r] for r, k in zip(runs, pick)])))
+        chosen = ridges[pick]
+    else:
+        model._set_readout(candidates[0])
+        chosen = np.full(model.n_runs, ridges[0])
+
+    test_part = slice(n_valid * spacing, n_after)
+    one_step = model.split_runs(model._readout(None, cont[test_part]))[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step_err = (np.asarray(back(one_step), dtype=float)
+                    - d_back[n_train:n_train + n_after][test_part]) ** 2
+    one_step_nrmse = np.sqrt(np.mean(step_err, axis=-1) / var)
+    nrmse_h, predictions, starts = horizon_runs(n_valid * spacing + spacing - 1, n_tests)
+    return HorizonTest(nrmse_h, predictions, starts, one_step_nrmse, chosen, valid_nrmse)
 
 
 def closed_loop(model: EchoStateNetwork, x_last, y_last, n_steps: int) -> np.ndarray:

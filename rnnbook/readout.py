@@ -29,6 +29,8 @@ least-squares problem for the centred data, never forming an inverse:
 
 Many independent readouts (one per reservoir of an ensemble) are fitted at
 once by giving ``features`` and ``targets`` a leading axis of runs.
+:func:`fit_ridge_path` fits several ridges from one QR factorisation, for
+choosing the ridge on validation data.
 
 Introduced in chapter 9, *Echo state networks*; reused in chapter 10.
 """
@@ -128,9 +130,41 @@ def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "qr") -> 
     """
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}; got {solver!r}")
+    ridge = _check_ridge(ridge)
+    Zc, Dc, z_mean, d_mean = _centred_problem(features, targets)
+    return _readout(_solve_centred(Zc, Dc, ridge, solver), z_mean, d_mean)
+
+
+def fit_ridge_path(features, targets, ridges) -> list[Readout]:
+    """:func:`fit_ridge` (QR solver) for several ridges, sharing the big factorisation.
+
+    With ``Z_c = Q R`` (one QR of the centred features), the penalised problem
+    for every ``lambda`` is the small one with ``R`` in place of ``Z_c`` and
+    ``Q^T D_c`` in place of ``D_c``: each extra ridge costs a QR of
+    ``[R; sqrt(lambda) I]`` (``2 F`` rows) instead of ``[Z_c; sqrt(lambda) I]``
+    (``n_samples + F`` rows). Same arguments as :func:`fit_ridge`, with
+    ``ridges`` a sequence of penalties; returns one :class:`Readout` per ridge,
+    in order.
+    """
+    ridges = [_check_ridge(r) for r in np.atleast_1d(np.asarray(ridges, dtype=object))]
+    if not ridges:
+        raise ValueError("ridges must hold at least one value")
+    Zc, Dc, z_mean, d_mean = _centred_problem(features, targets)
+    q, r = np.linalg.qr(Zc)
+    qd = np.swapaxes(q, -1, -2) @ Dc
+    return [_readout(_solve_centred(r, qd, ridge, "qr"), z_mean, d_mean)
+            for ridge in ridges]
+
+
+def _check_ridge(ridge) -> float:
     ridge = check_finite_float("ridge", ridge)
     if ridge < 0:
         raise ValueError(f"ridge must be non-negative; got {ridge}")
+    return ridge
+
+
+def _centred_problem(features, targets):
+    """Validated, centred ``(Z_c, D_c)`` and the means ``(z_mean, d_mean)``."""
     Z = as_float_array("features", features, ndim=(2, 3))
     D = as_float_array("targets", targets, ndim=(Z.ndim - 1, Z.ndim))
     if D.ndim == Z.ndim - 1:
@@ -143,7 +177,11 @@ def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "qr") -> 
         raise ValueError(f"need at least 2 samples to fit a readout; got {n_samples}")
     z_mean = Z.mean(axis=-2, keepdims=True)
     d_mean = D.mean(axis=-2, keepdims=True)
-    W_t = _solve_centred(Z - z_mean, D - d_mean, ridge, solver)
+    return Z - z_mean, D - d_mean, z_mean, d_mean
+
+
+def _readout(W_t: np.ndarray, z_mean: np.ndarray, d_mean: np.ndarray) -> Readout:
+    """The readout from the centred solution ``W^T``: the bias restores the means."""
     if not np.all(np.isfinite(W_t)):
         raise np.linalg.LinAlgError(
             "the ridge problem is singular; use a positive ridge or solver='qr'")

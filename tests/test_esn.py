@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse
 
 from rnnbook import esn
-from rnnbook.readout import fit_ridge, nrmse
+from rnnbook.readout import fit_ridge, fit_ridge_path, nrmse
 from rnnbook.sequences import mackey_glass, narma
 
 
@@ -49,6 +49,25 @@ def alone_predict(Z, D):
     return fit_ridge(Z, D, 0.1).predict(Z)
 
 
+@pytest.mark.parametrize("shape", [(40, 6), (3, 40, 6), (5, 9)])
+def test_ridge_path_equals_separate_fits(shape):
+    """One QR for all ridges gives what a separate fit per ridge gives
+    (also with fewer samples than features, where ridge 0 is left out)."""
+    rng = np.random.default_rng(3)
+    Z = rng.normal(size=shape) + 2.0
+    D = rng.normal(size=shape[:-1] + (2,))
+    ridges = [0.0, 1e-6, 0.5, 30.0] if shape[-2] > shape[-1] else [1e-6, 0.5, 30.0]
+    path = fit_ridge_path(Z, D, ridges)
+    assert len(path) == len(ridges)
+    for ridge, readout in zip(ridges, path):
+        alone = fit_ridge(Z, D, ridge)
+        np.testing.assert_allclose(readout.W_or, alone.W_or, rtol=1e-9, atol=1e-11)
+        np.testing.assert_allclose(readout.t_o, alone.t_o, rtol=1e-9, atol=1e-11)
+    # a larger ridge shrinks the weights
+    norms = [np.linalg.norm(r.W_or) for r in path]
+    assert norms == sorted(norms, reverse=True)
+
+
 def test_readout_errors():
     with pytest.raises(ValueError, match="ridge"):
         fit_ridge(np.ones((5, 2)), np.ones(5), -1.0)
@@ -58,6 +77,10 @@ def test_readout_errors():
         fit_ridge(np.array([[1.0], [np.nan], [2.0]]), np.ones(3))
     with pytest.raises(ValueError, match="same leading shape"):
         fit_ridge(np.ones((5, 2)), np.ones(4))
+    with pytest.raises(ValueError, match="ridge"):
+        fit_ridge_path(np.ones((5, 2)), np.ones(5), [0.1, -1.0])
+    with pytest.raises(ValueError, match="at least one"):
+        fit_ridge_path(np.ones((5, 2)), np.ones(5), [])
     with pytest.raises(ValueError, match="constant"):
         nrmse(np.ones(3), np.ones(3))
 
@@ -184,6 +207,86 @@ def test_generation_continues_a_sine():
     assert nrmse(test.predictions[0], truth) < 0.05
     assert test.one_step_nrmse[0] < 1e-3
     assert u.shape == (1400, 1)
+
+
+def _sine_setup(n_runs=1, seed=15):
+    t = np.arange(4000)
+    d = 0.5 * np.sin(2 * np.pi * t / 25) * np.cos(2 * np.pi * t / 170)
+    model = esn.EchoStateNetwork.random(60, spectral_radius=0.8, density=0.2,
+                                        input_scaling=0.2, feedback_scaling=0.5,
+                                        n_runs=n_runs, seed=seed)
+    return model, d
+
+
+def test_free_run_test_chooses_each_runs_ridge_on_validation():
+    model, d = _sine_setup(n_runs=3)
+    ridges = [1e-1, 1e-9, 1e-4]
+    protocol = dict(n_train=1500, washout=200, horizon=60, n_tests=4, n_valid=4,
+                    spacing=150)
+    test = esn.free_run_test(model, d, ridge=ridges, **protocol)
+    assert test.valid_nrmse.shape == (3, 3)
+    np.testing.assert_array_equal(test.ridge,
+                                  np.asarray(ridges)[test.valid_nrmse.argmin(axis=0)])
+    assert len(set(test.ridge)) >= 1 and not np.all(test.ridge == 1e-1)
+    # the test starts follow the validation stretch
+    assert test.starts[0] == 1500 + 4 * 150 + 149
+    # each run's result equals a run with its chosen ridge alone
+    for r in range(3):
+        alone_model, _ = _sine_setup(n_runs=3)
+        alone = esn.free_run_test(alone_model, d, ridge=test.ridge[r], **protocol)
+        assert alone.nrmse[r] == pytest.approx(test.nrmse[r], rel=1e-6)
+        np.testing.assert_allclose(alone.predictions[r], test.predictions[r], atol=1e-9)
+
+
+def test_free_run_test_errors_in_original_coordinates():
+    model, d = _sine_setup()
+    protocol = dict(n_train=1500, washout=200, horizon=40, n_tests=3, spacing=100,
+                    ridge=1e-8)
+    plain = esn.free_run_test(model, d, **protocol)
+    same = esn.free_run_test(model, d, inverse=lambda y: y, **protocol)
+    np.testing.assert_allclose(same.nrmse, plain.nrmse, rtol=1e-12)
+    # an affine map scales errors and standard deviation alike
+    affine = esn.free_run_test(model, d, inverse=lambda y: 3.0 * y - 2.0, **protocol)
+    np.testing.assert_allclose(affine.nrmse, plain.nrmse, rtol=1e-9)
+    np.testing.assert_allclose(affine.one_step_nrmse, plain.one_step_nrmse, rtol=1e-9)
+    # a nonlinear one: by hand from the predictions
+    cubed = esn.free_run_test(model, d, inverse=lambda y: y ** 3, **protocol)
+    err = cubed.predictions[0, :, -1] ** 3 - d[cubed.starts + 40] ** 3
+    assert cubed.nrmse[0] == pytest.approx(np.sqrt(np.mean(err ** 2) / np.var(d ** 3)))
+
+
+def test_free_run_test_errors():
+    model, d = _sine_setup()
+    protocol = dict(n_train=1500, washout=200, horizon=40, n_tests=3, spacing=100)
+    with pytest.raises(ValueError, match="n_valid"):
+        esn.free_run_test(model, d, ridge=[1e-8, 1e-4], **protocol)
+    with pytest.raises(ValueError, match="n_valid"):
+        esn.free_run_test(model, d, n_valid=-1, **protocol)
+    with pytest.raises(ValueError, match="too short"):
+        esn.free_run_test(model, d, n_valid=30, **protocol)
+    with pytest.raises(ValueError, match="inverse"):
+        esn.free_run_test(model, d, inverse=lambda y: y[:-1], **protocol)
+    with pytest.raises(ValueError, match="ridge"):
+        esn.free_run_test(model, d, ridge=-1.0, **protocol)
+
+
+def test_long_teacher_forced_run_matches_the_equation():
+    """The harvest works in blocks of steps; every step still follows the equation."""
+    model, d = _sine_setup(n_runs=2)
+    u = np.full((1200, 1), 0.2)  # more steps than one block of 120 units holds
+    states = model.teacher_forced_states(u, d[:1200, None])
+    W, W_rf = model.W_rc.toarray(), model.W_rf.toarray()
+    x = np.zeros(model.n_states)
+    for t in range(1200):
+        fed = np.tile(d[t - 1:t] if t else [0.0], 2)
+        x = 0.0 * x + np.tanh(model.W_ri @ u[t] + W @ x + W_rf @ fed + model.t_r)
+        if t in (0, 545, 546, 1199):
+            np.testing.assert_allclose(states[t], x, atol=1e-12)
+    noisy = [model.teacher_forced_states(u, d[:1200, None], noise=1e-3, seed=s)
+             for s in (1, 1, 2)]
+    np.testing.assert_array_equal(noisy[0], noisy[1])
+    assert 0 < np.abs(noisy[0] - states).max() < 1e-2
+    assert np.abs(noisy[0] - noisy[2]).max() > 0
 
 
 def test_feedback_run_needs_a_readout():
