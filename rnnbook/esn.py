@@ -118,7 +118,7 @@ def spectral_radius(W) -> float:
     # the restarts for random reservoirs, whose eigenvalues crowd the rim
     vals = scipy.sparse.linalg.eigs(scipy.sparse.csr_array(W, dtype=float), k=6, which="LM",
                                     ncv=min(n - 1, 40), return_eigenvectors=False,
-                                    v0=np.ones(n), tol=1e-12, maxiter=50 * n)
+                                    v0=np.ones(n), tol=1e-10, maxiter=50 * n)
     return float(np.max(np.abs(vals)))
 
 
@@ -434,13 +434,15 @@ class EchoStateNetwork(StateSpaceModel):
 
     def _update(self, pre_input: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
         """The leaky update from ``W_ri u + t_r (+ W_rf y)`` and ``x(t-1)``."""
-        recurrent = _apply(self.W_rc, x_prev)
-        act = recurrent + pre_input
+        act = _apply(self.W_rc, x_prev)  # a new array: updated in place below
+        act += pre_input
         if self.activation == "tanh":
-            act = np.tanh(act)
+            np.tanh(act, out=act)
         if self.leak == 1.0 and self.decay == 1.0:
             return act
-        return (1.0 - self.leak * self.decay) * x_prev + self.leak * act
+        act *= self.leak
+        act += (1.0 - self.leak * self.decay) * x_prev
+        return act
 
     def _feedback(self, y_prev: np.ndarray) -> np.ndarray:
         return _apply(self.W_rf, y_prev)
