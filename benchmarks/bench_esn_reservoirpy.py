@@ -145,7 +145,27 @@ def main() -> int:
         print(f"{name:<22}{t:>10.3f}{t_ref / t:>9.2f}x{e1:>15.2e}{ef:>13.2e}")
     print("\nspeed-up = reservoirpy's median time / this row's (target: rnnbook >= 2x "
           "at equal or better NRMSE)")
+    floor, n_steps = matvec_floor(), N_TRAIN + N_TEST + N_FREE
+    print(f"\nfloor: the {n_steps} steps need one sparse mat-vec each ({floor * 1e6:.0f} us "
+          f"for this reservoir): {n_steps * floor:.3f} s, {n_steps * floor / t_ref:.0%} of "
+          "reservoirpy's time, before the spectral radius (ARPACK, hundreds more mat-vecs) "
+          "and the readout")
     return 0
+
+
+def matvec_floor() -> float:
+    """Median time of one bare ``W @ x`` (scipy CSR) for the benchmark's reservoir."""
+    from rnnbook.esn import random_reservoir
+
+    W = random_reservoir(N_UNITS, RADIUS, density=DENSITY, seed=0)
+    x = np.random.default_rng(0).uniform(-1, 1, N_UNITS)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(500):
+            W @ x
+        times.append((time.perf_counter() - start) / 500)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":
