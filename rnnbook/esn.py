@@ -451,8 +451,8 @@ class EchoStateNetwork(StateSpaceModel):
         pre = drive_t
         if self.W_rf is not None:
             if self.W_or is None:
-                raise ValueError("a network with output feedback needs a trained readout to "
-                                 "run freely; call fit first (or teacher_forced_states)")
+                raise ValueError("a network with output feedback needs a trained "
+                                 "readout to run freely; call fit first")
             pre = pre + self._feedback(self._readout(None, x_prev))
         return self._update(pre, x_prev)
 

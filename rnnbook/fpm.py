@@ -56,14 +56,7 @@ from scipy.spatial import cKDTree
 
 from rnnbook.contractive import ContractiveCoder
 from rnnbook.core import StateSpaceModel
-from rnnbook.markov import (
-    DEFAULT_ALPHAS,
-    Sweep,
-    _check_alpha,
-    _check_alphas,
-    _check_split,
-    check_scored_sequence,
-)
+from rnnbook.markov import DEFAULT_ALPHAS, Sweep, check_scored_sequence
 from rnnbook.sequences import one_hot
 from rnnbook.validation import (
     SeedLike,
@@ -71,6 +64,9 @@ from rnnbook.validation import (
     as_generator,
     as_symbols,
     check_positive_int,
+    check_smoothing,
+    check_smoothings,
+    check_valid_test,
 )
 
 __all__ = [
@@ -208,7 +204,7 @@ class PredictionMachine(StateSpaceModel):
         import copy
 
         model = copy.copy(self)
-        model.alpha = _check_alpha(alpha)
+        model.alpha = check_smoothing(alpha)
         return model
 
     # ----------------------------------------------------------- prediction
@@ -322,7 +318,7 @@ class CodebookMachine(PredictionMachine):
         codebook = as_float_array("codebook", codebook, shape=(None, encoder.n_states))
         if codebook.shape[0] == 0:
             raise ValueError("codebook must hold at least one vector")
-        alpha = _check_alpha(alpha)
+        alpha = check_smoothing(alpha)
         skip = _check_skip(skip, symbols.size)
         states = _encoder_states(encoder, symbols, n_symbols)
         return cls._count(encoder, n_symbols, codebook, states[skip:], symbols[skip:], alpha,
@@ -473,7 +469,7 @@ def fit_grid_fpm(symbols, n_symbols: int, level: int, *, coder: ContractiveCoder
     n_symbols = check_positive_int("n_symbols", n_symbols)
     coder = _default_coder(n_symbols, coder)
     level = _check_level(level, coder.n_states)
-    alpha = _check_alpha(alpha)
+    alpha = check_smoothing(alpha)
     symbols = as_symbols("symbols", symbols, n_symbols)
     if symbols.size <= level:
         raise ValueError(f"symbols must hold more than level={level} symbols to count "
@@ -556,7 +552,7 @@ def fit_npm(symbols, encoder: StateSpaceModel, n_contexts: int, *, alpha: float 
     encoder = _check_encoder(encoder, n_symbols)
     symbols = as_symbols("symbols", symbols, n_symbols)
     n_contexts = check_positive_int("n_contexts", n_contexts)
-    alpha = _check_alpha(alpha)
+    alpha = check_smoothing(alpha)
     skip = _check_skip(skip, symbols.size)
     n_fit = _check_n_fit(n_fit)
     rng = as_generator(seed)
@@ -631,8 +627,8 @@ def fpm_sweep(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int]
     n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
     encoder = _check_encoder(encoder, n_symbols)
     train = as_symbols("train", train, n_symbols)
-    valid, test = _check_split(valid, test, n_symbols)
-    alphas = np.array(_check_alphas(alphas))
+    valid, test = check_valid_test(valid, test, n_symbols)
+    alphas = np.array(check_smoothings(alphas))
     sizes = [check_positive_int("sizes", m) for m in sizes]
     if not sizes:
         raise ValueError("sizes must hold at least one codebook size")

@@ -76,6 +76,9 @@ from rnnbook.validation import (
     as_symbols,
     check_finite_float,
     check_positive_int,
+    check_smoothing,
+    check_smoothings,
+    check_valid_test,
 )
 
 #: The smoothing constants :func:`ngram_sweep` and :func:`vlmm_sweep` choose from.
@@ -99,13 +102,6 @@ def _check_depth(name: str, value, n_symbols: int) -> int:
         raise ValueError(f"{name}={value} is too deep for {n_symbols} symbols: contexts of "
                          f"that length cannot be coded in 64-bit integers")
     return int(value)
-
-
-def _check_alpha(alpha) -> float:
-    alpha = check_finite_float("alpha", alpha)
-    if alpha <= 0:
-        raise ValueError(f"alpha must be positive (additive smoothing); got {alpha}")
-    return alpha
 
 
 def _check_threshold(threshold) -> float:
@@ -308,7 +304,7 @@ class ContextTree(StateSpaceModel):
     def with_alpha(self, alpha: float) -> "ContextTree":
         """The same tree with another smoothing constant ``alpha > 0``."""
         model = copy.copy(self)
-        model.alpha = _check_alpha(alpha)
+        model.alpha = check_smoothing(alpha)
         return model
 
     # ----------------------------------------------------------- structure
@@ -654,7 +650,7 @@ def fit_ngram(symbols, n_symbols: int, order: int, *, alpha: float = 0.1) -> Con
     """
     n_symbols = check_positive_int("n_symbols", n_symbols)
     order = _check_depth("order", order, n_symbols)
-    alpha = _check_alpha(alpha)
+    alpha = check_smoothing(alpha)
     symbols = _training_symbols(symbols, n_symbols, order)
     return ContextTree._count(symbols, n_symbols, order, 1, alpha)
 
@@ -693,7 +689,7 @@ def fit_vlmm(symbols, n_symbols: int, *, max_depth: int, threshold: float,
     max_depth = _check_depth("max_depth", max_depth, n_symbols)
     threshold = _check_threshold(threshold)
     min_count = check_positive_int("min_count", min_count)
-    alpha = _check_alpha(alpha)
+    alpha = check_smoothing(alpha)
     symbols = _training_symbols(symbols, n_symbols, max_depth)
     model = ContextTree._count(symbols, n_symbols, max_depth, min_count, alpha)
     return model.with_threshold(threshold) if threshold > 0 else model
@@ -820,24 +816,6 @@ def _score(models, settings, valid, test, alphas) -> Sweep:
                  valid_nll, np.array(test_nll), best, chosen[0].min_count)
 
 
-def _check_split(valid, test, n_symbols):
-    valid = as_symbols("valid", valid, n_symbols)
-    if valid.size == 0:
-        raise ValueError("valid is empty; model choice needs validation data")
-    if test is not None:
-        test = as_symbols("test", test, n_symbols)
-        if test.size == 0:
-            raise ValueError("test is empty")
-    return valid, test
-
-
-def _check_alphas(alphas) -> list[float]:
-    alphas = [_check_alpha(a) for a in alphas]
-    if not alphas:
-        raise ValueError("alphas must hold at least one smoothing constant")
-    return alphas
-
-
 def ngram_sweep(train, valid, test, n_symbols: int, orders: Sequence[int], *,
                 alphas: Sequence[float] = DEFAULT_ALPHAS) -> Sweep:
     """Fit n-grams of several orders on ``train``, choose ``alpha`` on ``valid``, score.
@@ -862,8 +840,8 @@ def ngram_sweep(train, valid, test, n_symbols: int, orders: Sequence[int], *,
         ``settings`` are the orders; ``best`` the order chosen on validation.
     """
     n_symbols = check_positive_int("n_symbols", n_symbols)
-    valid, test = _check_split(valid, test, n_symbols)
-    alphas = _check_alphas(alphas)
+    valid, test = check_valid_test(valid, test, n_symbols)
+    alphas = check_smoothings(alphas)
     models = [fit_ngram(train, n_symbols, order, alpha=alphas[0]) for order in orders]
     if not models:
         raise ValueError("orders must hold at least one order")
@@ -896,8 +874,8 @@ def vlmm_sweep(train, valid, test, n_symbols: int, thresholds: Sequence[float], 
         ``settings`` are the thresholds; ``best`` the threshold chosen on validation.
     """
     n_symbols = check_positive_int("n_symbols", n_symbols)
-    valid, test = _check_split(valid, test, n_symbols)
-    alphas = _check_alphas(alphas)
+    valid, test = check_valid_test(valid, test, n_symbols)
+    alphas = check_smoothings(alphas)
     thresholds = [_check_threshold(th) for th in thresholds]
     if not thresholds:
         raise ValueError("thresholds must hold at least one threshold")

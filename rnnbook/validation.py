@@ -153,3 +153,35 @@ def as_symbols(name: str, value, n_symbols: int) -> np.ndarray:
             f"of {n_symbols} symbols (0 .. {n_symbols - 1})"
         )
     return arr.astype(np.int64, copy=False)
+
+
+def check_smoothing(alpha) -> float:
+    """Check an additive-smoothing constant: a finite number ``> 0``."""
+    alpha = check_finite_float("alpha", alpha)
+    if alpha <= 0:
+        raise ValueError(f"alpha must be positive (additive smoothing); got {alpha}")
+    return alpha
+
+
+def check_smoothings(alphas) -> list[float]:
+    """Check a non-empty list of additive-smoothing constants (for a sweep)."""
+    alphas = [check_smoothing(a) for a in alphas]
+    if not alphas:
+        raise ValueError("alphas must hold at least one smoothing constant")
+    return alphas
+
+
+def check_valid_test(valid, test, n_symbols: int):
+    """Check the validation and (optional) test sequences of a model-choice sweep.
+
+    Returns ``(valid, test)`` as int64 symbol arrays (``test`` may be ``None``);
+    both must be non-empty.
+    """
+    valid = as_symbols("valid", valid, n_symbols)
+    if valid.size == 0:
+        raise ValueError("valid is empty; model choice needs validation data")
+    if test is not None:
+        test = as_symbols("test", test, n_symbols)
+        if test.size == 0:
+            raise ValueError("test is empty")
+    return valid, test
