@@ -194,6 +194,17 @@ def test_math_is_typeset(visits, page):
         assert counts["math"] > 0, f"{page} should show typeset math"
 
 
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_code_cells_fit_the_column(visits, page):
+    """At the narrowest column (1200 px) no notebook code cell scrolls sideways:
+    the notebooks allow 80 characters a line and _static/rnnbook.css makes them fit."""
+    wide = visits[page].page.evaluate("""() =>
+        [...document.querySelectorAll('div.cell_input pre')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1)
+            .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))""")
+    assert not wide, f"{page}: code cells scroll sideways; longest lines {wide[:3]}"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_image_loads(visits, page):
     broken = visits[page].page.evaluate("""() => [...document.images]
