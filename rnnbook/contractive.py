@@ -46,6 +46,7 @@ from rnnbook.validation import (
     as_float_array,
     as_symbols,
     check_finite_float,
+    check_nonnegative_int,
     check_positive_int,
 )
 
@@ -555,8 +556,7 @@ def suffix_distance_profile(states, symbols, max_length: int, *, n_pairs: int = 
                          f"got {symbols.shape}")
     max_length = check_positive_int("max_length", max_length)
     n_pairs = check_positive_int("n_pairs", n_pairs)
-    if isinstance(skip, bool) or not isinstance(skip, (int, np.integer)) or skip < 0:
-        raise ValueError(f"skip must be a non-negative integer; got {skip!r}")
+    skip = check_nonnegative_int("skip", skip)
     if states.shape[0] - skip < 2:
         raise ValueError(f"states must hold at least two positions after skip={skip}")
     rng = as_generator(seed)

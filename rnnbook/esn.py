@@ -40,7 +40,6 @@ Introduced in chapter 9, *Echo state networks*.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -50,7 +49,7 @@ import scipy.sparse.linalg
 from rnnbook.core import StateSpaceModel
 from rnnbook.readout import Readout, fit_ridge, fit_ridge_path
 from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
-                                check_positive_int)
+                                check_nonnegative_int, check_positive_int)
 
 ACTIVATIONS = ("tanh", "identity")
 FEATURES = ("x", "ux")
@@ -86,12 +85,11 @@ def _check_weight(name: str, value) -> float:
 
 
 def _check_washout(washout, n_steps: int) -> int:
-    if isinstance(washout, bool) or not isinstance(washout, numbers.Integral) or washout < 0:
-        raise ValueError(f"washout must be a non-negative integer; got {washout!r}")
+    washout = check_nonnegative_int("washout", washout)
     if washout >= n_steps - 1:
         raise ValueError(f"washout ({washout}) must be shorter than the sequence minus one "
                          f"step ({n_steps} steps), so that at least two steps are fitted")
-    return int(washout)
+    return washout
 
 
 # -------------------------------------------------------------- reservoirs
@@ -255,8 +253,7 @@ def aperiodic_input_weights(n_units: int, n_inputs: int = 1, scale: float = 1.0,
     n_units = check_positive_int("n_units", n_units)
     n_inputs = check_positive_int("n_inputs", n_inputs)
     scale = _check_weight("scale", scale)
-    if isinstance(start, bool) or not isinstance(start, numbers.Integral) or start < 0:
-        raise ValueError(f"start must be a non-negative integer; got {start!r}")
+    start = check_nonnegative_int("start", start)
     digits = pi_digits(start + n_units * n_inputs)[start:]
     return scale * np.where(digits >= 5, 1.0, -1.0).reshape(n_units, n_inputs)
 
@@ -845,8 +842,7 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     horizon = check_positive_int("horizon", horizon)
     n_tests = check_positive_int("n_tests", n_tests)
     spacing = check_positive_int("spacing", spacing)
-    if isinstance(n_valid, bool) or not isinstance(n_valid, numbers.Integral) or n_valid < 0:
-        raise ValueError(f"n_valid must be a non-negative integer; got {n_valid!r}")
+    n_valid = check_nonnegative_int("n_valid", n_valid)
     ridges = np.atleast_1d(np.asarray(ridge, dtype=float))
     if ridges.ndim != 1 or ridges.size == 0:
         raise ValueError(f"ridge must be a number or a sequence of numbers; got {ridge!r}")
@@ -873,17 +869,22 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     cont = model.teacher_forced_states(np.full((after.size, 1), bias_input), after[:, None],
                                        x0=states[-1], y0=d[n_train - 1:n_train])
 
+    def back_nrmse(y, truth):
+        """NRMSE over the last axis in the coordinates of ``inverse``; a value
+        that ``inverse`` cannot map back (a run that left the range) counts as
+        an infinite error."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            err = (np.asarray(back(y), dtype=float) - truth) ** 2
+        err = np.where(np.isfinite(err), err, np.inf)
+        return np.sqrt(err.mean(axis=-1) / var)
+
     def horizon_runs(first: int, count: int):
         """Free runs from ``count`` starts, the first after ``after[first]``."""
         offsets = first + np.arange(count) * spacing
         starts = n_train + offsets
         predictions = model.generate(np.full((count, horizon, 1), bias_input),
                                      cont[offsets], d[starts][:, None])[..., 0]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            err = (np.asarray(back(predictions[..., -1]), dtype=float)
-                   - d_back[starts + horizon]) ** 2
-        err = np.where(np.isfinite(err), err, np.inf)  # a run that left the range fails
-        return np.sqrt(err.mean(axis=-1) / var), predictions, starts
+        return back_nrmse(predictions[..., -1], d_back[starts + horizon]), predictions, starts
 
     valid_nrmse = None
     if ridges.size > 1:
@@ -902,10 +903,7 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
 
     test_part = slice(n_valid * spacing, n_after)
     one_step = model.split_runs(model._readout(None, cont[test_part]))[..., 0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        step_err = (np.asarray(back(one_step), dtype=float)
-                    - d_back[n_train:n_train + n_after][test_part]) ** 2
-    one_step_nrmse = np.sqrt(np.mean(step_err, axis=-1) / var)
+    one_step_nrmse = back_nrmse(one_step, d_back[n_train:n_train + n_after][test_part])
     nrmse_h, predictions, starts = horizon_runs(n_valid * spacing + spacing - 1, n_tests)
     return HorizonTest(nrmse_h, predictions, starts, one_step_nrmse, chosen, valid_nrmse)
 
@@ -999,12 +997,12 @@ def grid_search(make_model, grid: dict, u, targets, *, n_train: int, n_valid: in
         model = make_model(**params)
         if model.W_rf is not None:
             raise ValueError("grid_search is for input-driven networks (no W_rf)")
-        # one run of the reservoir serves every ridge
-        features = model._feature_stack(u, model.run(u).states)
-        fitted = features[:, washout:n_train]
-        for ridge in ridges:
-            readout = fit_ridge(fitted, np.broadcast_to(d[washout:n_train],
-                                                        fitted.shape[:2]), ridge)
+        # one run of the reservoir and one factorisation serve every ridge
+        states = model.run(u).states
+        features = model._feature_stack(u, states)
+        problem = model._regression(u[:n_train], d[:n_train, None], states[:n_train],
+                                    washout)
+        for ridge, readout in zip(ridges, fit_ridge_path(*problem, ridges)):
             y = readout.predict(features)[..., 0]
             score = nmse(y, valid)
             tried.append((params, ridge, float(score.mean())))

@@ -63,6 +63,7 @@ from rnnbook.validation import (
     as_float_array,
     as_generator,
     as_symbols,
+    check_nonnegative_int,
     check_positive_int,
     check_smoothing,
     check_smoothings,
@@ -92,12 +93,11 @@ def _check_encoder(encoder, n_symbols: int) -> StateSpaceModel:
 
 
 def _check_skip(skip, n_train: int) -> int:
-    if isinstance(skip, bool) or not isinstance(skip, (int, np.integer)) or skip < 0:
-        raise ValueError(f"skip must be a non-negative integer; got {skip!r}")
+    skip = check_nonnegative_int("skip", skip)
     if skip >= n_train:
         raise ValueError(f"skip={skip} leaves no training symbol to count (the training "
                          f"sequence holds {n_train})")
-    return int(skip)
+    return skip
 
 
 def _encoder_states(encoder: StateSpaceModel, full: np.ndarray, n_symbols: int) -> np.ndarray:
@@ -430,12 +430,11 @@ def _default_coder(n_symbols: int, coder) -> ContractiveCoder:
 
 
 def _check_level(level, n_dims: int) -> int:
-    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or level < 0:
-        raise ValueError(f"level must be a non-negative integer; got {level!r}")
+    level = check_nonnegative_int("level", level)
     if level * n_dims > 62:
         raise ValueError(f"level={level} is too fine for a {n_dims}-dimensional code: "
                          "the cells cannot be numbered in 64-bit integers")
-    return int(level)
+    return level
 
 
 def fit_grid_fpm(symbols, n_symbols: int, level: int, *, coder: ContractiveCoder | None = None,

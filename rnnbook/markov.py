@@ -75,6 +75,7 @@ from rnnbook.validation import (
     as_generator,
     as_symbols,
     check_finite_float,
+    check_nonnegative_int,
     check_positive_int,
     check_smoothing,
     check_smoothings,
@@ -92,11 +93,7 @@ DIFFERENCE_ALPHABET = "DduU"
 
 # ------------------------------------------------------------------ checks
 def _check_depth(name: str, value, n_symbols: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative integer; got {type(value).__name__} "
-                        f"{value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer; got {value}")
+    value = check_nonnegative_int(name, value)
     # a context of length k and its next symbol are coded in one int64: A**(k+1) values
     if n_symbols ** (int(value) + 1) >= 2 ** 63:
         raise ValueError(f"{name}={value} is too deep for {n_symbols} symbols: contexts of "

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.validation import SeedLike, as_float_array, as_generator, as_symbols, check_positive_int
+from rnnbook.validation import (SeedLike, as_float_array, as_generator, as_symbols,
+                                check_nonnegative_int, check_positive_int)
 
 
 def one_hot(symbols, n_symbols: int) -> np.ndarray:
@@ -182,8 +183,7 @@ def latching_task(n_sequences: int, n_noise: int, *, n_signal: int = 3,
     labels : numpy.ndarray of int64, shape ``(n_sequences,)``
     """
     n_sequences = check_positive_int("n_sequences", n_sequences)
-    if isinstance(n_noise, bool) or not isinstance(n_noise, (int, np.integer)) or n_noise < 0:
-        raise ValueError(f"n_noise must be a non-negative integer; got {n_noise!r}")
+    n_noise = check_nonnegative_int("n_noise", n_noise)
     n_signal = check_positive_int("n_signal", n_signal)
     rng = as_generator(seed)
     labels = rng.integers(0, 2, size=n_sequences)

@@ -68,6 +68,20 @@ def check_positive_int(name: str, value) -> int:
     return int(value)
 
 
+def check_nonnegative_int(name: str, value) -> int:
+    """Return ``value`` as an ``int`` after checking that it is an integer ``>= 0``.
+
+    Raises ``TypeError`` for a non-integer (bools and floats too) and
+    ``ValueError`` for a negative one, like :func:`check_positive_int`.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer; got {type(value).__name__} "
+                        f"{value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative integer; got {value}")
+    return int(value)
+
+
 def check_finite_float(name: str, value) -> float:
     """Return ``value`` as a ``float`` after checking that it is a finite real number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

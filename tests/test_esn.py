@@ -289,6 +289,35 @@ def test_long_teacher_forced_run_matches_the_equation():
     assert np.abs(noisy[0] - noisy[2]).max() > 0
 
 
+def test_grid_search_chooses_on_validation_and_tests_once():
+    u, y = narma(1400, 10, seed=17)
+    u = u[:, None]
+    calls = []
+
+    def make(radius, scale):
+        calls.append((radius, scale))
+        return esn.EchoStateNetwork.random(30, spectral_radius=radius, density=0.3,
+                                           input_scaling=scale, n_runs=2, seed=18)
+
+    grid = {"radius": [0.3, 0.9], "scale": [0.1, 1.0]}
+    ridges = (1e-8, 1.0)
+    result = esn.grid_search(make, grid, u, y, n_train=800, n_valid=300, washout=100,
+                             ridges=ridges)
+    assert len(calls) == 4 and len(result.tried) == 8
+    best = min(result.tried, key=lambda row: row[2])
+    assert (result.params, result.ridge) == (best[0], best[1])
+    assert result.valid_error.mean() == pytest.approx(best[2])
+    # the chosen setting by hand: fit on the training stretch, score the test stretch
+    model = make(**result.params)
+    model.fit(u[:800], y[:800], washout=100, ridge=result.ridge)
+    pred = model.split_runs(model.run(u).outputs)[..., 0]
+    test = slice(1100, 1400)
+    want = ((pred[:, test] - y[test]) ** 2).mean(axis=-1) / y[test].var()
+    np.testing.assert_allclose(result.test_error, want, rtol=1e-7)
+    with pytest.raises(ValueError, match="test stretch"):
+        esn.grid_search(make, grid, u, y, n_train=800, n_valid=600, washout=100)
+
+
 def test_feedback_run_needs_a_readout():
     model = esn.EchoStateNetwork.random(10, density=0.5, feedback_scaling=0.5, seed=16)
     with pytest.raises(ValueError, match="readout"):

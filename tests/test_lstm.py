@@ -868,8 +868,8 @@ def test_latching_task_seeds_and_zero_noise_steps():
     (dict(n_sequences=-2, n_noise=3), ValueError, "n_sequences"),
     (dict(n_sequences=2.0, n_noise=3), TypeError, "n_sequences"),
     (dict(n_sequences=2, n_noise=-1), ValueError, "n_noise"),
-    (dict(n_sequences=2, n_noise=1.5), ValueError, "n_noise"),
-    (dict(n_sequences=2, n_noise=True), ValueError, "n_noise"),
+    (dict(n_sequences=2, n_noise=1.5), TypeError, "n_noise"),
+    (dict(n_sequences=2, n_noise=True), TypeError, "n_noise"),
     (dict(n_sequences=2, n_noise=3, n_signal=0), ValueError, "n_signal"),
 ])
 def test_latching_task_bad_sizes(kwargs, error, name):
