@@ -1,0 +1,141 @@
+"""Reporting numbers so that they reproduce on every reader's machine.
+
+The stored outputs of the book are checked on other machines, whose CPUs, BLAS
+kernels and thread counts change the last bits of a floating-point result. A
+number is printed or glued only to the digits that such a change cannot move:
+
+* :func:`significant` rounds a result (or every number in a list, tuple,
+  dict or array) to a few significant digits before it is glued;
+* :func:`glue` records a rounded value with ``myst_nb.glue`` for the text and
+  the appendix;
+* :func:`small` prints a quantity that is zero up to round-off (a gap, a
+  difference of two equal numbers) as a bound, ``"< 1e-12"``, instead of its
+  round-off digits.
+
+Used in every chapter.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from rnnbook.validation import check_finite_float, check_positive_int
+
+__all__ = ["glue", "significant", "small"]
+
+
+def _round_float(value: float, digits: int) -> float:
+    if value == 0 or not math.isfinite(value):
+        return value
+    exponent = math.floor(math.log10(abs(value)))
+    return round(value, digits - 1 - exponent)
+
+
+def significant(value, digits: int = 4):
+    """Round a number, or every number in a container, to significant digits.
+
+    Parameters
+    ----------
+    value : float, int, bool, numpy scalar or array, list, tuple or dict
+        What to round. Integers and booleans are returned unchanged (counts are
+        exact); floats are rounded to ``digits`` significant digits; containers
+        are rounded element by element and keep their type (a NumPy array
+        becomes a list of Python numbers, which is how ``glue`` stores it).
+    digits : int, default 4
+        Significant digits to keep, at least 1.
+
+    Returns
+    -------
+    The rounded value, with Python ``float`` and ``int`` in place of NumPy
+    scalars.
+
+    Examples
+    --------
+    >>> significant(0.000234312)
+    0.0002343
+    >>> significant({"a": [1.23456, 7], "b": 2.0}, 2)
+    {'a': [1.2, 7], 'b': 2.0}
+    """
+    digits = check_positive_int("digits", digits)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return _round_float(float(value), digits)
+    if isinstance(value, np.ndarray):
+        return significant(value.tolist(), digits)
+    if isinstance(value, dict):
+        return {key: significant(item, digits) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(significant(item, digits) for item in value)
+    raise TypeError(f"value must be a number or a list, tuple, dict or array of numbers, "
+                    f"got {type(value).__name__}")
+
+
+def glue(name: str, value, digits: int = 4, display: bool = False) -> None:
+    """Glue ``significant(value, digits)`` under ``name`` for the text.
+
+    A drop-in for ``myst_nb.glue`` in the chapters: the same call, with the
+    value rounded first.
+
+    The stored output then holds only digits that reproduce on another machine;
+    the appendix and ``tests/test_claims.py`` read the same rounded value.
+
+    Parameters
+    ----------
+    name : str
+        The glue key, quoted in the text as ``{glue:text}`name```.
+    value : number or container of numbers
+        See :func:`significant`.
+    digits : int, default 4
+        Significant digits kept.
+    display : bool, default False
+        Also display the value in the cell (as ``myst_nb.glue`` does).
+    """
+    if not isinstance(display, bool):
+        raise TypeError(f"display must be a bool, got {type(display).__name__}")
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty str, got {name!r}")
+    rounded = significant(value, digits)
+    from myst_nb import glue as myst_glue  # the notebooks' build dependency
+
+    myst_glue(name, rounded, display=display)
+
+
+def small(value, floor: float = 1e-12, spec: str = ".1e") -> str:
+    """Format a quantity that may be zero up to round-off.
+
+    Parameters
+    ----------
+    value : float
+        A non-negative size: a distance, a gap, an absolute difference.
+    floor : float, default 1e-12
+        Below this the value is round-off on any machine and is printed as
+        ``"< floor"``; at or above it, with ``spec``.
+    spec : str, default ".1e"
+        Format specification for values at or above ``floor``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> small(6.2e-15)
+    '< 1e-12'
+    >>> small(2.2e-05)
+    '2.2e-05'
+    """
+    value = check_finite_float("value", value)
+    floor = check_finite_float("floor", floor)
+    if floor <= 0:
+        raise ValueError(f"floor must be positive, got {floor}")
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a format str, got {type(spec).__name__}")
+    if abs(value) < floor:
+        return f"< {floor:.0e}"
+    return format(value, spec)
