@@ -1,0 +1,114 @@
+"""rnnbook.report: numbers rounded to the digits that reproduce on other machines."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from rnnbook import report
+
+
+@pytest.mark.parametrize("value, digits, expected", [
+    (0.000234312, 4, 0.0002343),
+    (0.00023427, 3, 0.000234),
+    (18.963, 5, 18.963),
+    (18.963, 3, 19.0),
+    (-0.7378751686859512, 4, -0.7379),
+    (123456.0, 2, 120000.0),
+    (1.5849625007211563, 5, 1.585),
+    (0.0, 4, 0.0),
+])
+def test_significant_rounds_floats(value, digits, expected):
+    assert report.significant(value, digits) == expected
+
+
+def test_significant_makes_perturbed_values_equal():
+    # two results that differ at round-off level glue to the same value
+    a = 0.19352359796262988
+    assert report.significant(a) == report.significant(a * (1 + 4e-16))
+    assert report.significant(a) == 0.1935
+
+
+def test_significant_keeps_integers_and_booleans():
+    assert report.significant(1013) == 1013
+    assert isinstance(report.significant(np.int64(7)), int)
+    assert report.significant(True) is True
+    assert report.significant(np.bool_(False)) is False
+
+
+def test_significant_containers_keep_their_type():
+    got = report.significant({5: 1.0, 100: 0.30000000000000004, "x": [1.23456, 2]}, 3)
+    assert got == {5: 1.0, 100: 0.3, "x": [1.23, 2]}
+    assert report.significant((0.123456, 9), 2) == (0.12, 9)
+    arr = report.significant(np.array([0.123456, 1e-20]))
+    assert arr == [0.1235, 1e-20] and isinstance(arr, list)
+
+
+def test_significant_passes_nan_and_inf_through():
+    assert math.isnan(report.significant(float("nan")))
+    assert report.significant(float("inf")) == float("inf")
+
+
+@pytest.mark.parametrize("digits, error, match", [
+    (0, ValueError, "digits"), (-1, ValueError, "digits"), (2.5, TypeError, "digits"),
+    (True, TypeError, "digits"),
+])
+def test_significant_refuses_bad_digits(digits, error, match):
+    with pytest.raises(error, match=match):
+        report.significant(1.0, digits)
+
+
+def test_significant_refuses_non_numbers():
+    with pytest.raises(TypeError, match="value must be a number"):
+        report.significant("0.5")
+    with pytest.raises(TypeError, match="value must be a number"):
+        report.significant([0.5, None])
+
+
+@pytest.mark.parametrize("value, expected", [
+    (6.2e-15, "< 1e-12"), (0.0, "< 1e-12"), (-3e-16, "< 1e-12"),
+    (2.2e-05, "2.2e-05"), (1e-12, "1.0e-12"),
+])
+def test_small_prints_round_off_as_a_bound(value, expected):
+    assert report.small(value) == expected
+
+
+def test_small_floor_and_spec():
+    assert report.small(5e-9, floor=1e-8) == "< 1e-08"
+    assert report.small(0.25, spec=".3f") == "0.250"
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"value": float("nan")}, ValueError, "value must be finite"),
+    ({"value": "1e-16"}, TypeError, "value must be a real number"),
+    ({"value": 1.0, "floor": 0.0}, ValueError, "floor must be positive"),
+    ({"value": 1.0, "floor": float("inf")}, ValueError, "floor must be finite"),
+    ({"value": 1.0, "spec": 3}, TypeError, "spec must be a format str"),
+])
+def test_small_refuses_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        report.small(**kwargs)
+
+
+def test_glue_records_the_rounded_value(monkeypatch):
+    import myst_nb
+
+    calls = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: calls.append(
+        (name, value, display)))
+    report.glue("mg_nrmse84", 0.0002342723057460281, digits=3)
+    report.glue("counts", {5: 0.7000000000000001}, display=True)
+    assert calls == [("mg_nrmse84", 0.000234, False), ("counts", {5: 0.7}, True)]
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    (("", 1.0), {}, TypeError, "name must be a non-empty str"),
+    ((3, 1.0), {}, TypeError, "name must be a non-empty str"),
+    (("x", 1.0), {"display": "no"}, TypeError, "display must be a bool"),
+    (("x", "1.0"), {}, TypeError, "value must be a number"),
+])
+def test_glue_refuses_bad_input(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        report.glue(*args, **kwargs)
