@@ -370,3 +370,52 @@ def periodic_points(model: RNN, inputs, starts, *, tol: float = 1e-10):
     eigenvalues = np.array([sorted(np.linalg.eigvals(jacobian(p)), key=abs, reverse=True)
                             for p in points_array]).reshape(-1, model.n_hidden)
     return points_array, eigenvalues
+
+
+def aligned_state_gap(states_a, states_b) -> float:
+    """How different two state trajectories are once one is mapped linearly onto the other.
+
+    Fits the affine map ``x_b ~ A x_a + c`` that best predicts one network's
+    states from another's on the same inputs (least squares over all steps)
+    and returns the part of ``states_b`` it leaves unexplained, relative to
+    the spread of ``states_b``:
+
+    .. math::
+
+        \\text{gap} = \\sqrt{\\frac{\\sum_t \\|x_b(t) - A x_a(t) - c\\|^2}
+                               {\\sum_t \\|x_b(t) - \\bar x_b\\|^2}}.
+
+    0 means the two hidden layers carry the same information in linearly
+    related coordinates (a rotation, scaling or permutation of units); values
+    near 1 mean the first network's states say little, linearly, about the
+    second's.
+
+    Parameters
+    ----------
+    states_a, states_b : array_like, shape ``(T, n_a)`` and ``(T, n_b)``
+        States of two networks at the same ``T`` steps (a batch may be
+        flattened into the first axis). ``T`` must exceed ``n_a + 1``, and
+        ``states_b`` must vary.
+
+    Returns
+    -------
+    float
+
+    Introduced in chapter 4, *Information latching and vanishing gradients*.
+    """
+    states_a = as_float_array("states_a", states_a, ndim=2)
+    states_b = as_float_array("states_b", states_b, ndim=2)
+    if states_a.shape[0] != states_b.shape[0]:
+        raise ValueError(f"states_a and states_b must have the same number of steps; got "
+                         f"{states_a.shape[0]} and {states_b.shape[0]}")
+    if states_a.shape[0] <= states_a.shape[1] + 1:
+        raise ValueError(f"states_a needs more steps ({states_a.shape[0]}) than units + 1 "
+                         f"({states_a.shape[1] + 1}) for the fit to mean anything")
+    centred = states_b - states_b.mean(axis=0)
+    spread = float(np.sum(centred ** 2))
+    if spread == 0:
+        raise ValueError("states_b must vary over the steps (its spread is 0)")
+    features = np.column_stack([states_a, np.ones(len(states_a))])
+    weights, *_ = np.linalg.lstsq(features, states_b, rcond=None)
+    residual = states_b - features @ weights
+    return float(np.sqrt(np.sum(residual ** 2) / spread))

@@ -16,9 +16,9 @@ from typing import Callable
 
 import numpy as np
 
-from rnnbook.ensemble import project, stack
+from rnnbook.ensemble import project, stack, unstack
 from rnnbook.optim import Adam, train
-from rnnbook.sequences import latching_task
+from rnnbook.sequences import latching_task, parity_prefix_data
 from rnnbook.validation import check_positive_int
 
 
@@ -81,3 +81,77 @@ def latching_success(make_network: Callable[[int], object], lags, *, n_seeds: in
         accuracy[lag] = np.mean((final >= 0.5) == labels[:, None].astype(bool), axis=0)
         success[lag] = float(np.mean(accuracy[lag] >= threshold))
     return LatchingResult(success, accuracy)
+
+
+@dataclass
+class MemoryTaskResult:
+    """Outcome of :func:`parity_memory_accuracy`.
+
+    Attributes
+    ----------
+    accuracy : dict of int to numpy.ndarray
+        For each test length, every network's accuracy, shape ``(n_seeds,)``.
+    networks : list
+        The trained networks, one per seed, in seed order.
+    """
+
+    accuracy: dict[int, np.ndarray]
+    networks: list
+
+
+def parity_memory_accuracy(make_network: Callable[[int], object], *,
+                           window: int | None = None, lengths=(10, 20, 50, 100, 200),
+                           n_seeds: int = 10, seed: int = 0, n_train: int = 1000,
+                           max_train_length: int = 20, n_test: int = 200,
+                           epochs: int = 100, learning_rate: float = 0.05,
+                           batch_size: int = 100) -> MemoryTaskResult:
+    """Train networks on a prefix-parity task; test them on longer strings.
+
+    With ``window = None`` the target at every step is the parity of the 1's
+    in the whole prefix (unbounded memory); with ``window = k``, of the 1's
+    among the last ``k`` symbols (finite memory): see
+    :func:`rnnbook.sequences.parity_prefix_data`. ``n_seeds`` networks
+    ``make_network(seed + s)`` are trained together as one stack
+    (:mod:`rnnbook.ensemble`) with Adam and cross-entropy on every step of
+    ``n_train`` random strings of lengths 1 to ``max_train_length``; each is
+    then tested on ``n_test`` new strings of each length in ``lengths``, on
+    the label of the last step.
+
+    Parameters
+    ----------
+    make_network : callable
+        ``make_network(seed)`` returns a fresh :class:`rnnbook.RNN` or
+        :class:`rnnbook.lstm.LSTM` with two inputs and one sigmoid output.
+    window : int, optional
+        The memory the task needs; ``None`` for the whole prefix.
+    lengths : iterable of int
+        Test string lengths.
+
+    Returns
+    -------
+    MemoryTaskResult
+
+    Introduced in chapter 4, *Information latching and vanishing gradients*.
+    """
+    n_seeds = check_positive_int("n_seeds", n_seeds)
+    n_train = check_positive_int("n_train", n_train)
+    n_test = check_positive_int("n_test", n_test)
+    max_train_length = check_positive_int("max_train_length", max_train_length)
+    lengths = [check_positive_int("lengths[i]", length) for length in lengths]
+    if not lengths:
+        raise ValueError("lengths must hold at least one test length")
+    rng = np.random.default_rng(seed)
+    strings = [rng.integers(0, 2, n) for n in rng.integers(1, max_train_length + 1, n_train)]
+    u, targets, mask = parity_prefix_data(strings, window)
+    network, masks = stack([make_network(seed + s) for s in range(n_seeds)])
+    project(network, masks)
+    train(network, u, np.tile(targets, (1, 1, n_seeds)), mask,
+          optimizer=Adam(learning_rate), epochs=epochs, batch_size=batch_size,
+          loss="cross_entropy", seed=seed, after_update=lambda m: project(m, masks))
+    accuracy = {}
+    for length in lengths:
+        test = rng.integers(0, 2, (n_test, length))
+        u_test, d_test, _ = parity_prefix_data(list(test), window)
+        final = network.run(u_test).outputs[:, -1, :]            # (n_test, n_seeds)
+        accuracy[length] = np.mean((final >= 0.5) == (d_test[:, -1, :] >= 0.5), axis=0)
+    return MemoryTaskResult(accuracy, unstack(network, n_seeds))

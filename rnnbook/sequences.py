@@ -299,31 +299,50 @@ def markov_chain(transition_matrix, length: int, seed: SeedLike = None,
     return np.array(out[:length], dtype=np.int64)
 
 
-def parity_prefix_data(strings):
+def parity_prefix_data(strings, window: int | None = None):
     """Training data for the parity language of chapter 3: a label for every prefix.
 
     The language is the strings over two symbols (indices 0 and 1, the
-    lecture's `1` and `2`) with an odd number of 1's.
+    lecture's `1` and `2`) with an odd number of 1's. With ``window = k`` the
+    label is instead the parity of the 1's among the last ``k`` symbols only,
+
+    .. math::
+
+        d(t) = \\Big(\\sum_{\\tau = \\max(1, t - k + 1)}^{t} s(\\tau)\\Big) \\bmod 2,
+
+    a *finite-memory* task (a definite-memory machine that stores the last
+    ``k`` symbols solves it at any length), where the whole-prefix parity
+    needs a memory that never fades (chapter 4).
 
     Parameters
     ----------
     strings : list of array_like of int
         Symbol sequences over ``{0, 1}``, each of length at least 1.
+    window : int, optional
+        Count only the last ``window`` symbols (at least 1). ``None``, the
+        default, counts the whole prefix.
 
     Returns
     -------
     u : numpy.ndarray, shape ``(B, T, 2)``
         One-hot inputs, padded to the longest string.
     targets : numpy.ndarray, shape ``(B, T, 1)``
-        The parity of the number of 1's in each prefix (1.0 = odd).
+        The parity of the number of 1's in each prefix, or in its last
+        ``window`` symbols (1.0 = odd).
     mask : numpy.ndarray, shape ``(B, T)``
         1 at the real steps.
     """
+    if window is not None:
+        window = check_positive_int("window", window)
     strings = [as_symbols(f"strings[{i}]", s, 2) for i, s in enumerate(strings)]
     u, mask = pad_sequences([one_hot(s, 2) for s in strings])
     targets = np.zeros(mask.shape + (1,))
     for b, s in enumerate(strings):
-        targets[b, :len(s), 0] = np.cumsum(s) % 2
+        counts = np.cumsum(s)
+        if window is not None:
+            counts = counts - np.concatenate([np.zeros(window, dtype=counts.dtype),
+                                              counts[:-window]])[:len(s)]
+        targets[b, :len(s), 0] = counts % 2
     return u, targets, mask
 
 

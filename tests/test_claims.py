@@ -12,6 +12,7 @@ longer tells the truth.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 from functools import cache
@@ -35,7 +36,10 @@ def glued(chapter: str) -> dict:
                 try:
                     values[book["name"]] = json.loads(text)
                 except json.JSONDecodeError:
-                    values[book["name"]] = text
+                    try:                 # a dict or list is stored as its Python repr
+                        values[book["name"]] = ast.literal_eval(text)
+                    except (ValueError, SyntaxError):
+                        values[book["name"]] = text
     return values
 
 
@@ -73,6 +77,27 @@ def test_chapter4_gradients_vanish_and_latching_falls_with_the_lag():
     success = [g[f"latch_success_rnn_{T}"] for T in (5, 10, 20, 50, 100)]
     assert success[0] >= 0.8
     assert success[-1] < success[0]
+
+
+def test_chapter4_finite_memory_is_learned_more_reliably_than_unbounded():
+    """The 'Beyond finite memory' admonition: same network, budget and seeds."""
+    g = glued("04_vanishing_gradients")
+    finite, unbounded = g["finite_memory_accuracy"], g["unbounded_memory_accuracy"]
+    assert set(finite) == set(unbounded) and max(finite) >= 10 * 20  # 10x training length
+    for n in finite:
+        gap = finite[n]["mean"] - unbounded[n]["mean"]
+        # ahead by more than two combined standard errors at every length
+        assert gap > 2 * math.hypot(finite[n]["stderr"], unbounded[n]["stderr"])
+        assert finite[n]["mean"] >= 0.9          # "reliably"
+    assert g["finite_memory_learned"] > g["unbounded_memory_learned"] > 0  # "only sometimes"
+
+
+def test_chapter4_same_outputs_from_different_hidden_trajectories():
+    """The 'Unobservable states' admonition."""
+    g = glued("04_vanishing_gradients")
+    assert g["unobservable_output_gap"] < 0.01       # the outputs agree
+    assert g["unobservable_state_gap"] > 0.1         # the aligned states do not
+    assert g["unobservable_state_gap"] > 10 * g["unobservable_output_gap"]
 
 
 def test_chapter5_lstm_solves_what_the_rnn_does_not():

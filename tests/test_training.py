@@ -1129,3 +1129,98 @@ def test_parity_prefix_data_labels_every_prefix():
     np.testing.assert_array_equal(mask, [[1, 1, 1, 1], [1, 0, 0, 0], [1, 1, 0, 0]])
     with pytest.raises(ValueError, match="strings\\[0\\]"):
         parity_prefix_data([np.array([0, 2])])
+
+
+def test_parity_prefix_data_window_counts_only_the_last_symbols():
+    from rnnbook.sequences import parity_prefix_data
+
+    rng = np.random.default_rng(5)
+    strings = [rng.integers(0, 2, n) for n in (1, 2, 3, 7, 12)]
+    for window in (1, 2, 3, 5):
+        _, targets, mask = parity_prefix_data(strings, window)
+        for b, s in enumerate(strings):
+            for t in range(len(s)):       # brute force over the window
+                assert targets[b, t, 0] == sum(s[max(0, t - window + 1): t + 1]) % 2
+            assert not targets[b, len(s):].any()
+    # window 1 is the symbol itself; a window longer than the string is the prefix
+    _, first, _ = parity_prefix_data(strings, 1)
+    _, whole, _ = parity_prefix_data(strings)
+    _, long_window, _ = parity_prefix_data(strings, 50)
+    for b, s in enumerate(strings):
+        np.testing.assert_array_equal(first[b, :len(s), 0], s)
+    np.testing.assert_array_equal(long_window, whole)
+    for bad, error in [(0, ValueError), (-2, ValueError), (2.0, TypeError), (True, TypeError)]:
+        with pytest.raises(error, match="window"):
+            parity_prefix_data(strings, bad)
+
+
+def test_parity_memory_accuracy_small_run():
+    from rnnbook.experiments import MemoryTaskResult, parity_memory_accuracy
+
+    def make(seed):
+        return RNN.random(2, 3, 1, seed=seed)
+
+    kw = dict(window=1, lengths=[3, 30], n_seeds=3, seed=4, n_train=60,
+              max_train_length=6, n_test=40, epochs=40, learning_rate=0.1, batch_size=20)
+    result = parity_memory_accuracy(make, **kw)
+    assert isinstance(result, MemoryTaskResult)
+    assert set(result.accuracy) == {3, 30}
+    assert all(a.shape == (3,) and ((0 <= a) & (a <= 1)).all() for a in result.accuracy.values())
+    assert len(result.networks) == 3 and all(net.n_hidden == 3 for net in result.networks)
+    # window 1: the target is the current symbol, which every network learns
+    assert (result.accuracy[30] == 1.0).all()
+    # the accuracies are those of the returned networks, recomputed independently
+    from rnnbook.sequences import parity_prefix_data
+    again = parity_memory_accuracy(make, **kw)
+    for n in (3, 30):
+        np.testing.assert_array_equal(again.accuracy[n], result.accuracy[n])
+    u, d, _ = parity_prefix_data([np.array([1, 0, 1, 1, 0, 1])], 1)
+    for net in result.networks:
+        out = net.run(u).outputs[0, :, 0]
+        np.testing.assert_array_equal(out >= 0.5, d[0, :, 0] == 1)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"n_seeds": 0}, ValueError, "n_seeds"), ({"n_train": 0}, ValueError, "n_train"),
+    ({"n_test": -1}, ValueError, "n_test"), ({"lengths": []}, ValueError, "lengths"),
+    ({"lengths": [5, 0]}, ValueError, "lengths"), ({"max_train_length": 1.5}, TypeError,
+                                                   "max_train_length"),
+    ({"window": 0}, ValueError, "window"),
+])
+def test_parity_memory_accuracy_refuses_bad_arguments(kwargs, error, match):
+    from rnnbook.experiments import parity_memory_accuracy
+
+    with pytest.raises(error, match=match):
+        parity_memory_accuracy(lambda seed: RNN.random(2, 2, 1, seed=seed), **kwargs)
+
+
+def test_aligned_state_gap_against_closed_forms():
+    from rnnbook.dynamics import aligned_state_gap
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(200, 3))
+    # an affine image of a is explained completely
+    assert aligned_state_gap(a, a @ rng.normal(size=(3, 5)) + 2.0) < 1e-12
+    # b = (affine part) + noise orthogonal to [a, 1]: the gap is |noise| / |b - mean b|
+    features = np.column_stack([a, np.ones(200)])
+    noise = rng.normal(size=(200, 2))
+    noise -= features @ np.linalg.lstsq(features, noise, rcond=None)[0]
+    b = a[:, :2] * 3.0 + noise
+    expected = np.linalg.norm(noise) / np.linalg.norm(b - b.mean(axis=0))
+    assert aligned_state_gap(a, b) == pytest.approx(expected, rel=1e-10)
+    # independent states are almost unexplained
+    assert aligned_state_gap(a, rng.normal(size=(200, 2))) > 0.9
+
+
+@pytest.mark.parametrize("a, b, error, match", [
+    (np.zeros((10, 2)), np.zeros((9, 2)), ValueError, "same number of steps"),
+    (np.ones((3, 2)), np.ones((3, 1)), ValueError, "more steps"),
+    (np.ones((10, 2)), np.ones((10, 1)), ValueError, "must vary"),
+    (np.ones(10), np.ones((10, 1)), ValueError, "states_a"),
+    (np.ones((10, 1)), np.full((10, 1), np.nan), ValueError, "states_b"),
+])
+def test_aligned_state_gap_refuses_bad_input(a, b, error, match):
+    from rnnbook.dynamics import aligned_state_gap
+
+    with pytest.raises(error, match=match):
+        aligned_state_gap(a, b)
