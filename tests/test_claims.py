@@ -119,6 +119,14 @@ def test_chapter7_suffix_bound_holds():
     assert 0 < glued("07_markovian_coding")["suffix_bound_max_ratio"] <= 1
 
 
+def test_chapter7_contraction_gives_a_markovian_code():
+    """'The power of contractive dynamics': distances shrink per shared symbol by at
+    most the contraction factor (k for the fractal code, the bound for the RNN)."""
+    g = glued("07_markovian_coding")
+    assert g["fractal_suffix_decay"] == pytest.approx(0.5, abs=0.02)
+    assert g["rnn_suffix_decay"] < g["rnn_contraction_bound"] < 1
+
+
 def test_chapter8_vlmm_against_ngrams():
     g = glued("08_vlmm")
     for data in ("laser", "dna", "text"):
