@@ -11,7 +11,11 @@ additively as in :mod:`rnnbook.markov`,
     P(x \mid c) = \frac{N(c, x) + \alpha}{N(c) + A\,\alpha},
     \qquad N(c) = \sum_x N(c, x).
 
-Only this readout is learned, by counting; the state map is fixed.
+Only this readout is learned, by counting; the state map is fixed. The
+counting readout is a linear readout fitted by least squares on one-hot
+indicators of the context, as in reservoir computing
+(:func:`cell_indicators`, :func:`fit_indicator_readout`,
+:func:`indicator_readout_proba`).
 
 * :func:`fit_fpm`: the **fractal prediction machine** (FPM) of Tiňo and
   Dorffner (2001). The state is the contractive (fractal) code of the history
@@ -57,12 +61,14 @@ from scipy.spatial import cKDTree
 from rnnbook.contractive import ContractiveCoder
 from rnnbook.core import StateSpaceModel
 from rnnbook.markov import DEFAULT_ALPHAS, Sweep, check_scored_sequence
+from rnnbook.readout import Readout
 from rnnbook.sequences import one_hot
 from rnnbook.validation import (
     SeedLike,
     as_float_array,
     as_generator,
     as_symbols,
+    check_finite_float,
     check_nonnegative_int,
     check_positive_int,
     check_smoothing,
@@ -78,6 +84,9 @@ __all__ = [
     "fit_grid_fpm",
     "fit_npm",
     "fpm_sweep",
+    "cell_indicators",
+    "fit_indicator_readout",
+    "indicator_readout_proba",
 ]
 
 
@@ -714,3 +723,239 @@ def context_suffix_lengths(machine: CodebookMachine, symbols, *, max_length: int
     lengths = np.full(machine.codebook.shape[0], max_length, dtype=np.int64)
     np.minimum.at(lengths, rows, shared)
     return lengths[machine._used]
+
+
+# ------------------------------------------------------------------ the readout is linear
+def _as_cells(cells, n_cells: int) -> np.ndarray:
+    """Check cell indices: a 1-D integer array with values in ``0 .. n_cells - 1``."""
+    arr = np.asarray(cells)
+    if arr.ndim != 1:
+        raise ValueError(f"cells must be a 1-D array of cell indices; got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"cells must hold integer cell indices; got dtype {arr.dtype}")
+    bad = (arr < 0) | (arr >= n_cells)
+    if np.any(bad):
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"cells has cell {arr[first]} at position {first}, outside "
+                         f"0 .. n_cells - 1 = {n_cells - 1}")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_readout_alpha(alpha) -> float:
+    alpha = check_finite_float("alpha", alpha)
+    if alpha < 0:
+        raise ValueError(f"alpha must be non-negative (0: no smoothing); got {alpha}")
+    return alpha
+
+
+def cell_indicators(cells, n_cells: int) -> np.ndarray:
+    r"""One-hot indicators of the codebook cells: the features of the linear readout.
+
+    .. math::
+
+        z_j(t) = \begin{cases} 1 & j = c(t) \\ 0 & \text{otherwise} \end{cases},
+        \qquad j = 0, \dots, M - 1,
+
+    that is :math:`\mathbf{z}(t) = \mathbf{e}_{c(t)}`, where :math:`c(t)` is
+    the cell (context) of the state before symbol ``t``.
+
+    Parameters
+    ----------
+    cells : array_like of int, shape ``(T,)``
+        Cell indices in ``0 .. n_cells - 1``.
+    n_cells : int
+        ``M``, the number of cells (the codebook size, empty cells included).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape ``(T, n_cells)``
+        Row ``t`` is the unit vector of ``cells[t]``. Dense: ``T * M`` numbers.
+
+    Introduced in chapter 11, *Fractal prediction machines*.
+    """
+    n_cells = check_positive_int("n_cells", n_cells)
+    cells = _as_cells(cells, n_cells)
+    features = np.zeros((cells.size, n_cells))
+    features[np.arange(cells.size), cells] = 1.0
+    return features
+
+
+def fit_indicator_readout(cells, targets, n_cells: int, n_symbols: int, *,
+                          alpha: float = 0.0) -> Readout:
+    r"""Fit a linear next-symbol readout by least squares on cell indicators.
+
+    The features are :math:`\mathbf{z}(t) = \mathbf{e}_{c(t)} \in \mathbb{R}^M`
+    (:func:`cell_indicators`), the targets the next symbol one-hot,
+    :math:`\mathbf{d}(t) = \mathbf{e}_{s(t)} \in \mathbb{R}^A`. Additive
+    smoothing is ``alpha`` pseudo-observations of every symbol ``x`` in every
+    cell ``c``: extra rows with feature :math:`\mathbf{e}_c` and target
+    :math:`\mathbf{e}_x`, weighted by ``alpha`` (each scaled by
+    :math:`\sqrt\alpha`, so ``alpha`` need not be an integer). The readout
+    minimises
+
+    .. math::
+
+        \sum_t \lVert W_{or}\, \mathbf{z}(t) - \mathbf{d}(t) \rVert^2
+        + \alpha \sum_{c=1}^{M} \sum_{x=1}^{A}
+          \lVert W_{or}\, \mathbf{e}_c - \mathbf{e}_x \rVert^2 .
+
+    Every feature row holds a single 1, so the normal equations are diagonal:
+
+    .. math::
+
+        \sum_t \mathbf{z}(t)\mathbf{z}(t)^\top + \alpha A \sum_c
+        \mathbf{e}_c \mathbf{e}_c^\top = \operatorname{diag}\bigl(N(c) + A\alpha\bigr),
+        \qquad
+        \Bigl[\sum_t \mathbf{z}(t)\mathbf{d}(t)^\top\Bigr]_{cx} + \alpha
+        = N(c, x) + \alpha,
+
+    with :math:`N(c, x)` the number of times symbol ``x`` followed a state in
+    cell ``c`` and :math:`N(c) = \sum_x N(c, x)`. Hence
+
+    .. math::
+
+        W_{or}[x, c] = \frac{N(c, x) + \alpha}{N(c) + A\,\alpha},
+
+    the smoothed count table of a :class:`PredictionMachine` (and of
+    :mod:`rnnbook.markov`), and the readout of a state in cell ``c`` is column
+    ``c``. With ``alpha = 0`` it is the mean of the targets in each cell, the
+    relative frequency :math:`N(c, x) / N(c)`; a cell that no training state
+    visits then has a zero feature column and no determined readout, so
+    ``alpha = 0`` needs every cell visited. Since
+    :math:`\sum_x \lVert \mathbf{w} - \mathbf{e}_x \rVert^2
+    = A \lVert \mathbf{w} - \mathbf{1}/A \rVert^2 + \text{const}`, the
+    pseudo-observations are the same as a ridge penalty
+    :math:`A\alpha \lVert W_{or} - \mathbf{1}\mathbf{1}^\top / A \rVert_F^2`
+    that pulls every column towards the uniform distribution.
+
+    The problem is solved by :func:`numpy.linalg.lstsq` on the stacked rows,
+    which does not know that the features are indicators: the equality with
+    the counts is the result, not an assumption of the code. There is no bias
+    ``t_o`` (it is zero): the indicators sum to 1, so a bias would duplicate them.
+
+    Parameters
+    ----------
+    cells : array_like of int, shape ``(T,)``
+        The cell of the state before each training symbol, in ``0 .. n_cells - 1``.
+    targets : array_like of int, shape ``(T,)``
+        The training symbol that followed, in ``0 .. n_symbols - 1``.
+    n_cells : int
+        ``M``, the number of cells.
+    n_symbols : int
+        ``A``, the alphabet size.
+    alpha : float, default 0.0
+        The smoothing constant, ``>= 0``.
+
+    Returns
+    -------
+    rnnbook.readout.Readout
+        ``W_or`` of shape ``(n_symbols, n_cells)`` and ``t_o = 0`` of shape
+        ``(n_symbols,)``, the readout type of :func:`rnnbook.readout.fit_ridge`;
+        ``readout.predict(cell_indicators(cells, n_cells))`` gives the
+        next-symbol distributions, shape ``(T, n_symbols)``.
+
+    Raises
+    ------
+    ValueError
+        For cells or symbols out of range, ``cells`` and ``targets`` of
+        different lengths, a negative ``alpha``, or ``alpha = 0`` with a cell
+        that no training state visits.
+
+    Introduced in chapter 11, *Fractal prediction machines*.
+    """
+    n_cells = check_positive_int("n_cells", n_cells)
+    n_symbols = check_positive_int("n_symbols", n_symbols)
+    alpha = _check_readout_alpha(alpha)
+    cells = _as_cells(cells, n_cells)
+    targets = as_symbols("targets", targets, n_symbols)
+    if targets.size != cells.size:
+        raise ValueError(f"targets must have one symbol per cell index; got {targets.size} "
+                         f"targets and {cells.size} cells")
+    if alpha == 0:
+        empty = np.flatnonzero(np.bincount(cells, minlength=n_cells) == 0)
+        if empty.size:
+            listed = ", ".join(str(c) for c in empty[:5]) + (", ..." if empty.size > 5 else "")
+            raise ValueError(f"with alpha = 0 every cell needs a training state; cells "
+                             f"without one: {listed} ({empty.size} of {n_cells}); use "
+                             "alpha > 0")
+    features = cell_indicators(cells, n_cells)
+    desired = np.zeros((targets.size, n_symbols))
+    desired[np.arange(targets.size), targets] = 1.0
+    if alpha > 0:
+        # alpha pseudo-observations of each symbol x in each cell c: one row
+        # (e_c, e_x) per pair, scaled by sqrt(alpha)
+        pair_cells = np.repeat(np.arange(n_cells), n_symbols)
+        pair_symbols = np.tile(np.arange(n_symbols), n_cells)
+        features = np.vstack([features,
+                              np.sqrt(alpha) * cell_indicators(pair_cells, n_cells)])
+        prior = np.zeros((pair_symbols.size, n_symbols))
+        prior[np.arange(pair_symbols.size), pair_symbols] = np.sqrt(alpha)
+        desired = np.vstack([desired, prior])
+    W_t, *_ = np.linalg.lstsq(features, desired, rcond=None)
+    return Readout(W_t.T.copy(), np.zeros(n_symbols))
+
+
+def indicator_readout_proba(machine: CodebookMachine, train, symbols, *, before=None,
+                            alpha: float | None = None) -> np.ndarray:
+    """Next-symbol distributions from a codebook machine's cells, by a least-squares readout.
+
+    Runs the machine's fixed state map over ``train`` (its training
+    sequence), takes the cell of the state before every counted training
+    symbol (from position ``machine.skip`` on), fits
+    :func:`fit_indicator_readout` on those cells with the training symbols as
+    targets, and applies the fitted readout to the cell indicators of the
+    states along ``symbols``. With ``alpha = machine.alpha`` (the default)
+    the result equals ``machine.predict_proba(symbols, before=before)`` up to
+    round-off: the counting readout is this linear readout.
+
+    Parameters
+    ----------
+    machine : CodebookMachine
+        A k-means or codebook machine (:func:`fit_fpm`, :func:`fit_npm`,
+        :meth:`CodebookMachine.from_codebook`).
+    train : array_like of int, shape ``(T_train,)``
+        The sequence ``machine`` was fitted on.
+    symbols : array_like of int, shape ``(T,)``
+        The sequence to predict along.
+    before : array_like of int, shape ``(T0,)``, optional
+        Symbols that precede ``symbols`` (read, not predicted), as in
+        :meth:`PredictionMachine.predict_proba`.
+    alpha : float, optional
+        The smoothing constant, ``>= 0``; ``machine.alpha`` by default.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(T, A)``
+        Row ``t`` is the distribution of ``symbols[t]`` given everything before it.
+
+    Raises
+    ------
+    TypeError
+        If ``machine`` is not a :class:`CodebookMachine`.
+    ValueError
+        If ``train`` is not the sequence the machine was fitted on (its cells
+        do not hold the machine's training counts), and as
+        :func:`fit_indicator_readout`.
+
+    Introduced in chapter 11, *Fractal prediction machines*.
+    """
+    if not isinstance(machine, CodebookMachine):
+        raise TypeError(f"machine must be a CodebookMachine (fit_fpm, fit_npm); got "
+                        f"{type(machine).__name__}")
+    n_symbols, n_cells = machine.n_symbols, machine.codebook.shape[0]
+    alpha = machine.alpha if alpha is None else _check_readout_alpha(alpha)
+    train = as_symbols("train", train, n_symbols)
+    if train.size <= machine.skip:
+        raise ValueError(f"train holds {train.size} symbols, no more than the machine's "
+                         f"skip={machine.skip}: it is not the sequence the machine was "
+                         "fitted on")
+    states = _encoder_states(machine.encoder, train, n_symbols)[machine.skip:]
+    cells = machine._rows(states)
+    if not np.array_equal(np.bincount(cells, minlength=n_cells), machine._totals):
+        raise ValueError("train is not the sequence the machine was fitted on: its states "
+                         "do not fall into the machine's cells as often as in training")
+    readout = fit_indicator_readout(cells, train[machine.skip:], n_cells, n_symbols,
+                                    alpha=alpha)
+    symbols, before = machine._check_sequence(symbols, before)
+    rows = machine._rows(machine._states(symbols, before))
+    return readout.predict(cell_indicators(rows, n_cells))

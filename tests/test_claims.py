@@ -175,3 +175,11 @@ def test_chapter11_prediction_machines():
     ch8 = glued("08_vlmm")
     for name in ("vlmm_nll_laser", "ngram_best_nll_laser", "vlmm_nll_text"):
         assert g[name] == ch8[name]
+
+
+def test_chapter11_counting_readout_is_a_linear_readout():
+    """'Fractal prediction machines are reservoir computing'."""
+    g = glued("11_fractal_prediction_machines")
+    # least squares on one-hot cell indicators, with alpha pseudo-observations
+    # of every symbol per cell, gives the FPM's smoothed count table
+    assert g["fpm_count_vs_linear_max_diff"] < 1e-12

@@ -235,3 +235,133 @@ def test_context_suffix_lengths():
                           np.full(machine.n_contexts, 3))
     one = fpm.fit_fpm(train, 4, 1, seed=0)          # one context: no shared suffix
     assert np.array_equal(fpm.context_suffix_lengths(one, train), [0])
+
+
+# --------------------------------------------------------------- the readout is linear
+def count_table(cells, targets, n_cells, n_symbols, alpha):
+    # the counting readout, written out: (N(c, x) + alpha) / (N(c) + A alpha)
+    counts = np.zeros((n_cells, n_symbols))
+    for c, x in zip(cells, targets):
+        counts[c, x] += 1
+    return (counts + alpha) / (counts.sum(axis=1, keepdims=True) + n_symbols * alpha)
+
+
+def brute_force_cells(machine, symbols, before=()):
+    # the nearest codebook vector of the fractal code before each symbol
+    history = np.concatenate([np.asarray(before, dtype=int), symbols])
+    codes = np.vstack([machine.encoder.initial_state(),
+                       machine.encoder.code(history)[:-1]])[len(before):]
+    distance = np.linalg.norm(codes[:, None, :] - machine.codebook[None], axis=2)
+    return distance.argmin(axis=1)
+
+
+def test_cell_indicators_are_one_hot():
+    cells = np.array([2, 0, 2, 4])
+    z = fpm.cell_indicators(cells, 5)
+    assert z.shape == (4, 5) and z.dtype == np.float64
+    want = np.zeros((4, 5))
+    for t, c in enumerate(cells):
+        want[t, c] = 1.0
+    assert np.array_equal(z, want)
+    assert fpm.cell_indicators(np.array([], dtype=int), 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.05, 1.0, 3.7])
+def test_least_squares_on_indicators_is_the_count_table(alpha):
+    rng = np.random.default_rng(12)
+    cells, targets = rng.integers(0, 7, 600), rng.integers(0, 3, 600)
+    assert np.unique(cells).size == 7                  # every cell visited
+    readout = fpm.fit_indicator_readout(cells, targets, 7, 3, alpha=alpha)
+    want = count_table(cells, targets, 7, 3, alpha)
+    assert readout.W_or.shape == (3, 7) and np.array_equal(readout.t_o, np.zeros(3))
+    assert np.max(np.abs(readout.W_or.T - want)) <= 1e-12
+    # applied to the indicators: the count table's row of each cell
+    test_cells = rng.integers(0, 7, 50)
+    proba = readout.predict(fpm.cell_indicators(test_cells, 7))
+    assert np.max(np.abs(proba - want[test_cells])) <= 1e-12
+
+
+@given(seed=st.integers(0, 10_000), n_cells=st.integers(1, 30), n_symbols=st.integers(2, 6),
+       alpha=st.sampled_from([0.001, 0.1, 0.5, 2.0]))
+def test_smoothing_is_pseudo_observations_even_in_empty_cells(seed, n_cells, n_symbols, alpha):
+    rng = np.random.default_rng(seed)
+    length = int(rng.integers(0, 80))
+    cells, targets = rng.integers(0, n_cells, length), rng.integers(0, n_symbols, length)
+    readout = fpm.fit_indicator_readout(cells, targets, n_cells, n_symbols, alpha=alpha)
+    want = count_table(cells, targets, n_cells, n_symbols, alpha)
+    assert np.max(np.abs(readout.W_or.T - want)) <= 1e-12
+    # a cell no training state visits predicts the uniform distribution
+    empty = np.setdiff1d(np.arange(n_cells), cells)
+    assert np.allclose(readout.W_or[:, empty], 1 / n_symbols, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 2.0])
+def test_linear_readout_reproduces_the_fpm(alpha):
+    train, test = random_sequence(21, 1500, 4), random_sequence(22, 300, 4)
+    before = random_sequence(23, 5, 4)
+    machine = fpm.fit_fpm(train, 4, 16, alpha=alpha, skip=3, seed=4)
+    linear = fpm.indicator_readout_proba(machine, train, test, before=before)
+    assert linear.shape == (300, 4)
+    assert np.max(np.abs(linear - machine.predict_proba(test, before=before))) <= 1e-12
+    # and both are the independent count formula on brute-force nearest cells
+    table = count_table(brute_force_cells(machine, train)[3:], train[3:], 16, 4, alpha)
+    want = table[brute_force_cells(machine, test, before)]
+    assert np.max(np.abs(linear - want)) <= 1e-12
+    # another alpha than the machine's: the machine's with_alpha
+    other = fpm.indicator_readout_proba(machine, train, test, alpha=0.7)
+    assert np.max(np.abs(other - machine.with_alpha(0.7).predict_proba(test))) <= 1e-12
+
+
+def test_linear_readout_without_smoothing_is_the_relative_frequency():
+    train, test = random_sequence(31, 2000, 4), random_sequence(32, 300, 4)
+    machine = fpm.fit_fpm(train, 4, 8, seed=5)
+    assert machine.n_contexts == 8                      # every cell visited
+    linear = fpm.indicator_readout_proba(machine, train, test, alpha=0.0)
+    cells = brute_force_cells(machine, train)
+    counts = np.zeros((8, 4))
+    np.add.at(counts, (cells, train), 1)
+    want = (counts / counts.sum(axis=1, keepdims=True))[brute_force_cells(machine, test)]
+    assert np.max(np.abs(linear - want)) <= 1e-12
+    # the machine's own readout is smoothed (alpha = 0.1), so it is not this one
+    assert np.max(np.abs(linear - machine.predict_proba(test))) > 1e-6
+
+
+def test_bad_input_to_the_linear_readout_is_refused():
+    cells, targets = np.array([0, 1, 2, 1]), np.array([0, 1, 1, 0])
+    with pytest.raises(ValueError, match="cells has cell 3 at position 1"):
+        fpm.cell_indicators([0, 3], 3)
+    with pytest.raises(ValueError, match="cells has cell -1"):
+        fpm.fit_indicator_readout([0, -1], [0, 1], 3, 2, alpha=1.0)
+    with pytest.raises(TypeError, match="cells must hold integer"):
+        fpm.cell_indicators([0.0, 1.0], 3)
+    with pytest.raises(ValueError, match="cells must be a 1-D"):
+        fpm.cell_indicators([[0, 1]], 3)
+    with pytest.raises(ValueError, match="n_cells"):
+        fpm.cell_indicators([0], 0)
+    with pytest.raises(TypeError, match="n_cells"):
+        fpm.cell_indicators([0], 2.0)
+    with pytest.raises(ValueError, match="targets must have one symbol per cell"):
+        fpm.fit_indicator_readout(cells, targets[:3], 3, 2)
+    with pytest.raises(ValueError, match="targets has symbol 2"):
+        fpm.fit_indicator_readout(cells, [0, 1, 2, 0], 3, 2)
+    with pytest.raises(ValueError, match="n_symbols"):
+        fpm.fit_indicator_readout(cells, targets, 3, 0)
+    for alpha in [-0.1, np.nan, np.inf]:
+        with pytest.raises(ValueError, match="alpha"):
+            fpm.fit_indicator_readout(cells, targets, 3, 2, alpha=alpha)
+    with pytest.raises(TypeError, match="alpha"):
+        fpm.fit_indicator_readout(cells, targets, 3, 2, alpha=True)
+    with pytest.raises(ValueError, match=r"alpha = 0 every cell.*without one: 3, 4"):
+        fpm.fit_indicator_readout(cells, targets, 5, 2, alpha=0.0)
+    train = random_sequence(0, 300, 4)
+    machine = fpm.fit_fpm(train, 4, 5, seed=0)
+    with pytest.raises(TypeError, match="machine must be a CodebookMachine"):
+        fpm.indicator_readout_proba(fpm.fit_grid_fpm(train, 4, 2), train, train[:10])
+    with pytest.raises(ValueError, match="train is not the sequence"):
+        fpm.indicator_readout_proba(machine, random_sequence(1, 300, 4), train[:10])
+    with pytest.raises(ValueError, match="train holds 0 symbols"):
+        fpm.indicator_readout_proba(machine, [], train[:10])
+    with pytest.raises(ValueError, match="alpha"):
+        fpm.indicator_readout_proba(machine, train, train[:10], alpha=-1.0)
+    with pytest.raises(ValueError, match="outside the alphabet"):
+        fpm.indicator_readout_proba(machine, train, [0, 4])
