@@ -796,7 +796,10 @@ def fit_indicator_readout(cells, targets, n_cells: int, n_symbols: int, *,
     .. math::
 
         \sum_t \lVert W_{or}\, \mathbf{z}(t) - \mathbf{d}(t) \rVert^2
-        + \alpha \sum_{c=1}^{M} \sum_{x=1}^{A}
+
+    .. math::
+
+        \qquad + \; \alpha \sum_{c=1}^{M} \sum_{x=1}^{A}
           \lVert W_{or}\, \mathbf{e}_c - \mathbf{e}_x \rVert^2 .
 
     Every feature row holds a single 1, so the normal equations are diagonal:
@@ -805,7 +808,9 @@ def fit_indicator_readout(cells, targets, n_cells: int, n_symbols: int, *,
 
         \sum_t \mathbf{z}(t)\mathbf{z}(t)^\top + \alpha A \sum_c
         \mathbf{e}_c \mathbf{e}_c^\top = \operatorname{diag}\bigl(N(c) + A\alpha\bigr),
-        \qquad
+
+    .. math::
+
         \Bigl[\sum_t \mathbf{z}(t)\mathbf{d}(t)^\top\Bigr]_{cx} + \alpha
         = N(c, x) + \alpha,
 
