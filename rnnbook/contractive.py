@@ -354,7 +354,11 @@ def common_suffix_lengths(symbols, first, second, max_length: int) -> np.ndarray
     first, second : array_like of int, shape ``(P,)``
         Positions ``0 .. T - 1``.
     max_length : int
-        The longest suffix compared.
+        The longest suffix compared, a positive integer. No common suffix is
+        longer than ``T`` (position ``i`` has ``i + 1 <= T`` symbols), so a
+        ``max_length`` above ``T`` gives the same result as ``T``: the
+        comparison runs ``min(max_length, T)`` rounds, and time and memory do
+        not grow with ``max_length``.
 
     Returns
     -------
@@ -374,7 +378,7 @@ def common_suffix_lengths(symbols, first, second, max_length: int) -> np.ndarray
             raise ValueError(f"{name} must hold integer positions 0 .. {symbols.size - 1}")
     lengths = np.zeros(first.shape, dtype=np.int64)
     alive = np.ones(first.shape, dtype=bool)
-    for m in range(max_length):
+    for m in range(min(max_length, symbols.size)):   # no suffix is longer than T
         i, j = first - m, second - m
         alive &= (i >= 0) & (j >= 0)
         alive[alive] &= symbols[i[alive]] == symbols[j[alive]]
@@ -519,7 +523,8 @@ class SuffixProfile(NamedTuple):
 
 
 def suffix_distance_profile(states, symbols, max_length: int, *, n_pairs: int = 200_000,
-                            skip: int = 0, seed=None) -> SuffixProfile:
+                            skip: int = 0, seed=None,
+                            n_symbols: int | None = None) -> SuffixProfile:
     """How far apart the states of a run are, against how many final symbols their histories share.
 
     Draws ``n_pairs`` random pairs of distinct positions ``(i, j)`` of one run,
@@ -535,13 +540,18 @@ def suffix_distance_profile(states, symbols, max_length: int, *, n_pairs: int = 
     states : array_like, shape ``(T, n_states)``
         ``states[t]`` is the state after reading ``symbols[t]`` (any model).
     symbols : array_like of int, shape ``(T,)``
+        Non-negative integer symbol indices; with ``n_symbols``, each below it.
     max_length : int
-        The longest common suffix told apart.
+        The longest common suffix told apart: a positive integer at most
+        ``T`` (two distinct positions share at most ``T - 1`` symbols; the
+        result holds ``max_length + 1`` entries, so it is checked first).
     n_pairs : int
         How many random pairs to draw.
     skip : int
         Positions ``0 .. skip - 1`` (a transient) are never drawn.
     seed : int, numpy.random.Generator or None
+    n_symbols : int, optional
+        The alphabet size; if given, every symbol must lie in ``0 .. n_symbols - 1``.
 
     Returns
     -------
@@ -554,7 +564,19 @@ def suffix_distance_profile(states, symbols, max_length: int, *, n_pairs: int = 
     if symbols.shape != states.shape[:1]:
         raise ValueError(f"symbols must have shape ({states.shape[0]},) to match states; "
                          f"got {symbols.shape}")
+    if n_symbols is not None:
+        symbols = as_symbols("symbols", symbols, n_symbols)
+    elif symbols.size and not np.issubdtype(symbols.dtype, np.integer):
+        raise TypeError(f"symbols must hold integer symbol indices; got dtype {symbols.dtype}")
+    elif symbols.size and symbols.min() < 0:
+        first_bad = int(np.flatnonzero(symbols < 0)[0])
+        raise ValueError(f"symbols must hold non-negative symbol indices; got "
+                         f"{symbols[first_bad]} at position {first_bad}")
     max_length = check_positive_int("max_length", max_length)
+    if max_length > states.shape[0]:
+        raise ValueError(f"max_length must be at most the length of the run, "
+                         f"{states.shape[0]} (no two positions share a longer suffix); "
+                         f"got {max_length}")
     n_pairs = check_positive_int("n_pairs", n_pairs)
     skip = check_nonnegative_int("skip", skip)
     if states.shape[0] - skip < 2:

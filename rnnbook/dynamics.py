@@ -31,6 +31,8 @@ from rnnbook.validation import (
     SeedLike,
     as_float_array,
     as_generator,
+    check_finite_float,
+    check_positive_float,
     check_positive_int,
 )
 
@@ -81,7 +83,7 @@ def classify_orbit(states, *, atol: float = 1e-6, max_period: int = 16) -> str |
     states : array_like, shape ``(n_keep, n_states)``
         States after a transient, as from :func:`asymptotic_states`.
     atol : float
-        Two states closer than this (max-norm) count as equal.
+        Two states closer than this (max-norm) count as equal; finite and ``> 0``.
     max_period : int
         The longest period looked for.
 
@@ -94,6 +96,7 @@ def classify_orbit(states, *, atol: float = 1e-6, max_period: int = 16) -> str |
         that was too short).
     """
     states = as_float_array("states", states, ndim=2)
+    atol = check_positive_float("atol", atol)
     max_period = check_positive_int("max_period", max_period)
     if states.shape[0] <= max_period:
         raise ValueError(f"states must hold more than max_period={max_period} steps; "
@@ -239,6 +242,8 @@ def stretch_ratios(model: StateSpaceModel, n_pairs: int = 1000, *, low: float = 
     States are drawn uniformly from the box ``[low, high]^n_states`` (the sigmoid
     network's state space is ``[0, 1]^n``), inputs as random one-hot vectors.
     All pairs go through the model in one batched :meth:`~StateSpaceModel.step`.
+    ``low`` and ``high`` must be finite with ``low < high`` (an empty box would
+    give pairs of equal states and ratios 0 / 0).
 
     Returns
     -------
@@ -246,6 +251,11 @@ def stretch_ratios(model: StateSpaceModel, n_pairs: int = 1000, *, low: float = 
         One ratio per pair; for an :class:`RNN` none exceeds :func:`contraction_bound`.
     """
     n_pairs = check_positive_int("n_pairs", n_pairs)
+    low = check_finite_float("low", low)
+    high = check_finite_float("high", high)
+    if not low < high:
+        raise ValueError(f"low must be less than high (the box [low, high] of states); "
+                         f"got low={low}, high={high}")
     rng = as_generator(seed)
     x_a = rng.uniform(low, high, size=(n_pairs, model.n_states))
     x_b = rng.uniform(low, high, size=(n_pairs, model.n_states))
@@ -328,7 +338,7 @@ def periodic_points(model: RNN, inputs, starts, *, tol: float = 1e-10):
         Initial guesses (for example states the network visited).
     tol : float
         Roots whose residual exceeds ``sqrt(tol)`` are discarded; roots closer than
-        ``1e-6`` are merged.
+        ``1e-6`` are merged. Finite and ``> 0``.
 
     Returns
     -------
@@ -344,6 +354,7 @@ def periodic_points(model: RNN, inputs, starts, *, tol: float = 1e-10):
     if inputs.shape[0] == 0:
         raise ValueError("inputs must hold at least one step")
     starts = as_float_array("starts", starts, shape=(None, model.n_hidden))
+    tol = check_positive_float("tol", tol)
 
     def composed(x):
         for u_t in inputs:

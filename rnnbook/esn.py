@@ -49,7 +49,7 @@ import scipy.sparse.linalg
 from rnnbook.core import StateSpaceModel
 from rnnbook.readout import Readout, fit_ridge, fit_ridge_path
 from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
-                                check_nonnegative_int, check_positive_int)
+                                check_nonnegative_int, check_positive_float, check_positive_int)
 
 ACTIVATIONS = ("tanh", "identity")
 FEATURES = ("x", "ux")
@@ -765,8 +765,15 @@ def has_echo_states(model: EchoStateNetwork, u, *, n_pairs: int = 4, tol: float 
     runs each pair under ``u``; returns whether every pair ends closer than
     ``tol`` (relative to the initial distance). A ``True`` is evidence for this
     input, not a proof.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_pairs`` is not a positive integer or ``tol`` is not a finite
+        number ``> 0`` (a NaN ``tol`` would otherwise pass every pair).
     """
     n_pairs = check_positive_int("n_pairs", n_pairs)
+    tol = check_positive_float("tol", tol)
     rng = as_generator(seed)
     for _ in range(n_pairs):
         a, b = rng.uniform(-1, 1, (2, model.n_states))

@@ -64,9 +64,18 @@ def loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
     value : float
     delta : numpy.ndarray, shape ``(..., n_outputs)``
         :math:`\\partial L / \\partial a`.
+
+    Raises
+    ------
+    ValueError
+        For ``"cross_entropy"``, if a target at a step of non-zero weight lies
+        outside ``[0, 1]`` (cross-entropy targets are probabilities; steps of
+        weight 0, such as padding, are ignored whatever they hold).
     """
     check_loss(loss, output_activation)
     w = weights[..., None]
+    if loss == "cross_entropy":
+        check_cross_entropy_targets(targets, w)
     if loss == "squared_error":
         error = outputs - targets
         value = 0.5 * np.sum(w * error * error)
@@ -79,6 +88,23 @@ def loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
         per_unit = -targets * log_softmax(logits, axis=-1)
     value = np.sum(w * per_unit)
     return float(value), w * (outputs - targets)
+
+
+def check_cross_entropy_targets(targets: np.ndarray, w=1.0) -> None:
+    """Refuse cross-entropy targets outside ``[0, 1]`` where the weight ``w`` is not 0.
+
+    ``w`` broadcasts against ``targets`` (the per-step weights with a trailing
+    axis of length 1); targets of steps with weight 0, such as padding, may
+    hold anything.
+    """
+    outside = (targets < 0) | (targets > 1)
+    if not np.any(outside):
+        return
+    bad = outside & np.broadcast_to(np.asarray(w) != 0, outside.shape)
+    if np.any(bad):
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"targets must lie in [0, 1] for the cross_entropy loss (they are "
+                         f"probabilities); got {targets[where]} at index {where}")
 
 
 def check_training_data(model, u, targets, mask):

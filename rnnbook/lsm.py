@@ -101,6 +101,7 @@ from rnnbook.validation import (
     as_float_array,
     as_generator,
     check_finite_float,
+    check_nonnegative_int,
     check_positive_int,
 )
 
@@ -471,7 +472,14 @@ class LiquidRun(NamedTuple):
     n_trials: int
 
     def spike_times(self, trial: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Spike times (ms) and neurons of one trial, for a raster plot."""
+        """Spike times (ms) and neurons of one trial, for a raster plot.
+
+        ``trial`` must be an integer in ``0 .. n_trials - 1``.
+        """
+        trial = check_nonnegative_int("trial", trial)
+        if trial >= self.n_trials:
+            raise ValueError(f"trial must be a trial index 0 .. {self.n_trials - 1}; "
+                             f"got {trial}")
         sel = self.trial == trial
         return self.step[sel] * self.dt, self.neuron[sel]
 
@@ -874,13 +882,27 @@ def jitter_spike_train(times, sd: float, duration: float, seed: SeedLike = None)
     return np.sort(_reflect(times + sd * rng.standard_normal(times.size), duration))
 
 
+def _is_one_train(trial) -> bool:
+    """Whether one trial of :func:`spike_counts` is a single spike-time array (one channel).
+
+    Channels of different lengths (the normal case) make a ragged list that
+    numpy cannot turn into an array: that is several channels, not one train.
+    """
+    try:
+        ndim = np.ndim(trial)
+    except ValueError:          # ragged: "setting an array element with a sequence"
+        return False
+    return ndim == 1 and (len(trial) == 0 or np.isscalar(trial[0]))
+
+
 def spike_counts(trains, duration: float, dt: float = 0.1) -> np.ndarray:
     """Bin spike trains into counts per time step, the liquid's input ``u(t)``.
 
     Parameters
     ----------
     trains : sequence (trials) of sequences (input channels) of spike-time arrays (ms)
-        Or a sequence of arrays, read as one channel per trial.
+        The channels of a trial may hold different numbers of spikes. Or a
+        sequence of arrays, read as one channel per trial.
     duration : float
         Length (ms); ``T = round(duration / dt)`` steps. A spike at time ``s``
         falls into step ``floor(s / dt)`` (0-based), which the liquid
@@ -894,8 +916,7 @@ def spike_counts(trains, duration: float, dt: float = 0.1) -> np.ndarray:
     duration = _check_positive("duration", duration)
     dt = _check_positive("dt", dt)
     n_steps = int(round(duration / dt))
-    trials = [[tr] if np.ndim(tr) == 1 and (len(tr) == 0 or np.isscalar(tr[0])) else tr
-              for tr in trains]
+    trials = [[tr] if _is_one_train(tr) else tr for tr in trains]
     n_inputs = {len(tr) for tr in trials}
     if len(n_inputs) != 1:
         raise ValueError(f"every trial must have the same number of input trains; "

@@ -133,7 +133,14 @@ class LSTM(StateSpaceModel):
         return np.concatenate([o * np.tanh(c), c], axis=-1)
 
     def logits(self, states) -> np.ndarray:
-        """``W_or h + t_o`` from states ``[h; c]`` of shape ``(..., 2 H)``."""
+        """``W_or h + t_o`` from states ``[h; c]`` of shape ``(..., 2 H)``.
+
+        Raises ``ValueError`` if the readout weights ``W_or`` were removed (set to None).
+        """
+        if self.W_or is None:
+            raise ValueError("this LSTM has no readout (W_or is None), so it has no logits; "
+                             "give it readout weights W_or of shape (n_outputs, n_hidden), "
+                             "or build it with LSTM.random(n_inputs, n_hidden, n_outputs)")
         return states[..., :self.n_hidden] @ self.W_or.T + self.t_o
 
     def output(self, x):

@@ -27,7 +27,13 @@ from rnnbook.validation import SeedLike, as_generator, check_finite_float, check
 
 
 class Optimizer:
-    """Base class: ``step(params, grads)`` updates ``params`` in place."""
+    """Base class: ``step(params, grads)`` updates ``params`` in place.
+
+    ``grads`` must hold exactly the keys of ``params``, each a finite array of
+    its parameter's shape. Every gradient is checked before any parameter is
+    changed, so a refused step leaves the parameters and the optimiser's state
+    as they were.
+    """
 
     def __init__(self, learning_rate: float):
         self.learning_rate = check_finite_float("learning_rate", learning_rate)
@@ -36,14 +42,43 @@ class Optimizer:
         self.state: dict[str, dict[str, np.ndarray]] = {}
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+        """Update ``params`` in place from ``grads`` (same keys, same shapes, finite).
+
+        Raises
+        ------
+        ValueError
+            If ``grads`` lacks a parameter, has a key that is no parameter (a
+            misspelling, say), or holds a gradient of the wrong shape or with
+            NaN or inf; nothing is updated then.
+        TypeError
+            If a gradient is not a real numeric array.
+        """
         missing = set(params) - set(grads)
-        if missing:
-            raise ValueError(f"grads has no entry for the parameters {sorted(missing)}")
+        extra = set(grads) - set(params)      # a misspelt key would otherwise be ignored
+        if missing or extra:
+            problems = []
+            if missing:
+                problems.append(f"no entry for the parameters {sorted(missing)}")
+            if extra:
+                problems.append(f"entries {sorted(extra, key=str)} that are not parameters")
+            raise ValueError(f"grads has {' and '.join(problems)}; the parameters are "
+                             f"{list(params)}")
+        checked = []
         for name, value in params.items():
             grad = np.asarray(grads[name])
             if grad.shape != value.shape:
                 raise ValueError(f"the gradient of {name} has shape {grad.shape}, the "
                                  f"parameter {value.shape}")
+            if grad.dtype == bool or not (np.issubdtype(grad.dtype, np.integer)
+                                          or np.issubdtype(grad.dtype, np.floating)):
+                raise TypeError(f"the gradient of {name} must be a real numeric array; got "
+                                f"dtype {grad.dtype}")
+            if not np.all(np.isfinite(grad)):
+                raise ValueError(f"the gradient of {name} contains NaN or inf, so no "
+                                 f"parameter was updated (training has diverged: lower the "
+                                 f"learning rate or clip the gradients before they overflow)")
+            checked.append((value, name, grad))
+        for value, name, grad in checked:
             value += self._update(name, grad)
 
     def _update(self, name: str, grad: np.ndarray) -> np.ndarray:

@@ -20,7 +20,13 @@ import numpy as np
 
 from rnnbook.activations import Activation, get_activation
 from rnnbook.core import StateSpaceModel
-from rnnbook.losses import check_loss, check_training_data, loss_and_delta, model_loss
+from rnnbook.losses import (
+    check_cross_entropy_targets,
+    check_loss,
+    check_training_data,
+    loss_and_delta,
+    model_loss,
+)
 from rnnbook.validation import (
     as_float_array,
     as_generator,
@@ -241,7 +247,14 @@ class RNN(StateSpaceModel):
         return model_loss(self, u, targets, mask, loss=loss, x0=x0)
 
     def logits(self, states) -> np.ndarray:
-        """The output layer's net input ``W_or x + t_o`` for states of shape ``(..., n_hidden)``."""
+        """The output layer's net input ``W_or x + t_o`` for states of shape ``(..., n_hidden)``.
+
+        Raises ``ValueError`` if the network has no readout (``W_or`` is None).
+        """
+        if self.W_or is None:
+            raise ValueError("this RNN has no readout (n_outputs is None: W_or was not "
+                             "given), so it has no logits; build it with W_or, or with "
+                             "RNN.random(n_inputs, n_hidden, n_outputs)")
         return states @ self.W_or.T + self.t_o
 
     # ------------------------------------------------------- constructors
@@ -347,6 +360,8 @@ def train_elman_online(model: RNN, u, targets, *, learning_rate: float, epochs: 
     if model.W_or is None:
         raise ValueError("training needs a readout: this RNN has no W_or")
     targets = as_float_array("targets", targets, shape=(u.shape[0], model.n_outputs))
+    if loss == "cross_entropy":
+        check_cross_entropy_targets(targets)     # before any step changes the weights
     learning_rate = check_finite_float("learning_rate", learning_rate)
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook.validation import (SeedLike, as_float_array, as_generator, as_symbols,
-                                check_nonnegative_int, check_positive_int)
+                                check_finite_float, check_nonnegative_int, check_positive_int)
 
 
 def one_hot(symbols, n_symbols: int) -> np.ndarray:
@@ -172,6 +172,7 @@ def latching_task(n_sequences: int, n_noise: int, *, n_signal: int = 3,
     ``n_noise`` inputs of Gaussian noise with standard deviation ``noise``,
     which carry no information. The class must be given at the last step: the
     network has to keep it for ``n_noise`` steps while noise keeps arriving.
+    ``noise`` must be a finite number ``>= 0`` (0 gives silent noise steps).
 
     Returns
     -------
@@ -185,6 +186,8 @@ def latching_task(n_sequences: int, n_noise: int, *, n_signal: int = 3,
     n_sequences = check_positive_int("n_sequences", n_sequences)
     n_noise = check_nonnegative_int("n_noise", n_noise)
     n_signal = check_positive_int("n_signal", n_signal)
+    if check_finite_float("noise", noise) < 0:
+        raise ValueError(f"noise must be a standard deviation >= 0; got {noise}")
     rng = as_generator(seed)
     labels = rng.integers(0, 2, size=n_sequences)
     length = n_signal + int(n_noise)
@@ -363,21 +366,31 @@ def mackey_glass(n_samples: int, *, tau: float = 17.0, beta: float = 0.2, gamma:
     benchmark). The first ``discard`` samples (the transient) are dropped.
     Deterministic: no seed.
 
+    ``tau``, ``dt``, ``beta``, ``gamma`` and ``exponent`` must be finite and
+    positive, with ``tau`` at least ``dt``; ``initial`` (a concentration) must
+    be finite and ``>= 0``; ``discard`` is an integer ``>= 0``.
+
     Returns
     -------
     numpy.ndarray, shape ``(n_samples,)``
     """
     n_samples = check_positive_int("n_samples", n_samples)
     sample_every = check_positive_int("sample_every", sample_every)
-    if discard < 0:
-        raise ValueError(f"discard must be non-negative; got {discard}")
-    for name, value in (("tau", tau), ("dt", dt), ("beta", beta), ("gamma", gamma)):
-        if not np.isfinite(value) or value <= 0:
+    discard = check_nonnegative_int("discard", discard)
+    for name, value in (("tau", tau), ("dt", dt), ("beta", beta), ("gamma", gamma),
+                        ("exponent", exponent)):
+        if check_finite_float(name, value) <= 0:
             raise ValueError(f"{name} must be a positive number; got {value}")
+    if check_finite_float("initial", initial) < 0:
+        raise ValueError(f"initial must be >= 0 (the history x(t) for t <= 0 is a "
+                         f"concentration); got {initial}")
     lag = tau / dt
     if abs(lag - round(lag)) > 1e-9:
         raise ValueError(f"tau / dt must be a whole number of steps; got {lag}")
     lag = int(round(lag))
+    if lag < 1:
+        raise ValueError(f"tau must be at least dt (a delay of one step or more); got "
+                         f"tau = {tau}, dt = {dt}")
     n_steps = (n_samples + discard) * sample_every
     x = [float(initial)] * (lag + 1) + [0.0] * n_steps  # x[lag] is x(0)
 
@@ -411,9 +424,18 @@ def narma(n_steps: int, order: int = 10, *, seed: SeedLike = None):
     is the target to output at step ``t`` after seeing ``u[0..t]``, i.e.
     ``y[t]`` is ``y(t+1)`` of the formula. Raises if the recursion diverges
     (which it can for some draws of higher orders).
+
+    ``order`` must be at most ``n_steps``: the term ``u(t - order + 1)`` first
+    enters at step ``t = order - 1``, so in a shorter series it never would,
+    and every larger order would give the same output. History before the
+    start (``y(t)`` for ``t < 0`` and ``u(t)`` for ``t < 0``) counts as 0.
     """
     n_steps = check_positive_int("n_steps", n_steps)
     order = check_positive_int("order", order)
+    if order > n_steps:
+        raise ValueError(f"order ({order}) must be at most n_steps ({n_steps}): in a "
+                         f"shorter series the term u(t - order + 1) never enters, so the "
+                         f"output would not depend on the order")
     u = as_generator(seed).uniform(0.0, 0.5, n_steps)
     y = np.zeros(n_steps + 1)  # y[t] here is y(t); y(0) = 0
     for t in range(n_steps):

@@ -199,3 +199,15 @@ def check_valid_test(valid, test, n_symbols: int):
         if test.size == 0:
             raise ValueError("test is empty")
     return valid, test
+
+
+def check_positive_float(name: str, value) -> float:
+    """Return ``value`` as a ``float`` after checking that it is a finite real number ``> 0``.
+
+    Raises ``TypeError`` for a non-number (bools too) and ``ValueError`` for
+    NaN, inf, zero or a negative number; the message names ``name``.
+    """
+    value = check_finite_float(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive; got {value}")
+    return value

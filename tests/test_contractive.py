@@ -357,3 +357,42 @@ def test_markov_chain_errors():
         markov_chain([[1.0, 0.0], [0.0, 1.0]], 0, seed=0)
     with pytest.raises(ValueError, match="initial must"):
         markov_chain([[1.0, 0.0], [0.0, 1.0]], 5, seed=0, initial=[0.7, 0.7])
+
+
+def test_suffix_distance_profile_checks_symbols():
+    rng = np.random.default_rng(5)
+    symbols = rng.integers(0, 4, 200)
+    states = ContractiveCoder(4, 0.5).code(symbols)
+    with pytest.raises(TypeError, match="symbols"):
+        suffix_distance_profile(states, symbols.astype(float), 4, n_pairs=100, seed=1)
+    negative = symbols.copy()
+    negative[7] = -1
+    with pytest.raises(ValueError, match="symbols"):
+        suffix_distance_profile(states, negative, 4, n_pairs=100, seed=1)
+    outside = symbols.copy()
+    outside[7] = 4
+    with pytest.raises(ValueError, match="symbols"):
+        suffix_distance_profile(states, outside, 4, n_pairs=100, seed=1, n_symbols=4)
+    # with or without the alphabet size, valid symbols give the same profile
+    a = suffix_distance_profile(states, symbols, 4, n_pairs=100, seed=1)
+    b = suffix_distance_profile(states, symbols, 4, n_pairs=100, seed=1, n_symbols=4)
+    assert np.array_equal(a.counts, b.counts)
+    assert np.array_equal(a.mean_distance, b.mean_distance, equal_nan=True)
+
+
+def test_huge_max_length_is_refused_or_cheap():
+    """A max_length of 10**12 used to loop 10**12 times or allocate 10**12 entries."""
+    symbols = np.array([0, 1, 0, 1, 1, 0, 1])
+    first, second = np.array([2, 6, 0]), np.array([4, 3, 5])
+    # common_suffix_lengths: no common suffix is longer than T, so the answer is that for T
+    assert np.array_equal(common_suffix_lengths(symbols, first, second, 10**12),
+                          common_suffix_lengths(symbols, first, second, symbols.size))
+    assert np.array_equal(common_suffix_lengths(symbols, first, second, 10**12), [0, 3, 1])
+    # suffix_distance_profile returns max_length + 1 entries: refused beyond T
+    states = ContractiveCoder(2, 0.5).code(symbols)
+    with pytest.raises(ValueError, match="max_length"):
+        suffix_distance_profile(states, symbols, 10**12, n_pairs=10, seed=0)
+    with pytest.raises(ValueError, match="max_length"):
+        suffix_distance_profile(states, symbols, symbols.size + 1, n_pairs=10, seed=0)
+    profile = suffix_distance_profile(states, symbols, symbols.size, n_pairs=10, seed=0)
+    assert profile.counts.size == symbols.size + 1

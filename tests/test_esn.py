@@ -367,3 +367,19 @@ def test_narma_recursion():
             + 1.5 * u[t - 9] * u[t] + 0.1)
     assert y[t] == pytest.approx(want)
     assert np.all((u >= 0) & (u <= 0.5))
+
+
+def test_has_echo_states_checks_tol_and_n_pairs():
+    """A NaN tol made every comparison False, so the check passed any network."""
+    model = esn.EchoStateNetwork.random(20, spectral_radius=3.0, density=0.2,
+                                        input_scaling=0.01, seed=4)
+    u = np.random.default_rng(5).uniform(-1, 1, (50, 1))
+    for bad in (np.nan, np.inf, 0.0, -1e-6):
+        with pytest.raises(ValueError, match="tol"):
+            esn.has_echo_states(model, u, tol=bad, seed=6)
+    with pytest.raises(TypeError, match="tol"):
+        esn.has_echo_states(model, u, tol="1e-6", seed=6)
+    with pytest.raises(ValueError, match="n_pairs"):
+        esn.has_echo_states(model, u, n_pairs=0, seed=6)
+    with pytest.raises(TypeError, match="n_pairs"):
+        esn.has_echo_states(model, u, n_pairs=2.0, seed=6)

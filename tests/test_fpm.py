@@ -365,3 +365,16 @@ def test_bad_input_to_the_linear_readout_is_refused():
         fpm.indicator_readout_proba(machine, train, train[:10], alpha=-1.0)
     with pytest.raises(ValueError, match="outside the alphabet"):
         fpm.indicator_readout_proba(machine, train, [0, 4])
+
+
+def test_context_suffix_lengths_with_a_huge_max_length_is_cheap():
+    # no history is longer than the sequence, so the comparison stops there
+    # (common_suffix_lengths) instead of looping max_length times
+    train = random_sequence(11, 300, 4)
+    machine = fpm.fit_fpm(train, 4, 3, seed=0)
+    huge = fpm.context_suffix_lengths(machine, train, max_length=10**12)
+    capped = fpm.context_suffix_lengths(machine, train, max_length=train.size)
+    below = capped < train.size
+    assert below.any()
+    np.testing.assert_array_equal(huge[below], capped[below])
+    assert (huge[~below] == 10**12).all()      # "at least max_length", as documented

@@ -294,3 +294,40 @@ def test_bad_simulation_inputs():
         liquid.simulate(np.zeros((10, 1)), sample_steps=np.array([0, 5]))
     with pytest.raises(ValueError, match="x0"):
         liquid.simulate(np.zeros((2, 10, 1)), x0=np.zeros((3, liquid.n_states)))
+
+
+def test_spike_counts_of_channels_of_different_lengths():
+    """One trial, two input channels with different numbers of spikes: the normal case."""
+    duration, dt = 50.0, 0.5
+    train_a = np.array([0.0, 0.2, 3.1, 3.3, 49.9])
+    train_b = np.array([1.0, 10.25, 25.0])
+    u = lsm.spike_counts([[train_a, train_b]], duration, dt)
+    edges = np.arange(101) * dt                      # 100 bins of 0.5 ms
+    want = np.stack([np.histogram(train_a, edges)[0], np.histogram(train_b, edges)[0]], -1)
+    assert u.shape == (1, 100, 2) and u.dtype == np.uint8
+    assert np.array_equal(u[0], want)
+    assert u[0, 0, 0] == 2 and u[0, 6, 0] == 2 and u[0, 2, 1] == 1
+    # two trials, and lists instead of arrays, give the same counts per trial
+    both = lsm.spike_counts([[train_a, train_b], [list(train_b), list(train_a)]], duration, dt)
+    assert np.array_equal(both[0], want) and np.array_equal(both[1], want[:, ::-1])
+    # the cases that worked before are unchanged: equal lengths, one channel per trial
+    same = lsm.spike_counts([[train_b, train_b + 1.0]], duration, dt)
+    assert np.array_equal(same[0, :, 1], np.histogram(train_b + 1.0, edges)[0])
+    single = lsm.spike_counts([train_a, train_b], duration, dt)
+    assert single.shape == (2, 100, 1) and np.array_equal(single[:, :, 0], want.T)
+
+
+def test_spike_times_checks_the_trial():
+    net = lsm.liquid_network(seed=5)
+    liquid = lsm.Liquid(net.scaled(0.5), dynamic=False)
+    trains = [[lsm.poisson_spike_train(200.0, 100.0, seed=0)]]
+    run = liquid.simulate(lsm.spike_counts(trains, 100.0), seed=1)
+    times, neurons = run.spike_times(0)
+    assert times.size == run.step.size > 0 and np.array_equal(neurons, run.neuron)
+    assert np.array_equal(run.spike_times(np.int64(0))[0], times)
+    for bad in (5, 1, -1):
+        with pytest.raises(ValueError, match="trial"):
+            run.spike_times(bad)
+    for bad in ("x", None, 0.0, True):
+        with pytest.raises(TypeError, match="trial"):
+            run.spike_times(bad)

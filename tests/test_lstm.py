@@ -979,3 +979,39 @@ def test_limit_contraction_errors():
         dynamics.limit_contraction(make_lstm(), 0.9)
     with pytest.raises(TypeError):
         dynamics.contraction_bound(make_lstm())
+
+
+# -------------------------------------------- dynamics: tolerances and boxes
+def test_classify_orbit_checks_atol():
+    states = np.tile([[0.2, 0.8], [0.8, 0.2]], (10, 1))     # period 2
+    assert dynamics.classify_orbit(states, atol=1e-9, max_period=4) == 2
+    for bad in (np.nan, np.inf, 0.0, -1.0):
+        with pytest.raises(ValueError, match="atol"):
+            dynamics.classify_orbit(states, atol=bad, max_period=4)
+    with pytest.raises(TypeError, match="atol"):
+        dynamics.classify_orbit(states, atol=None, max_period=4)
+
+
+def test_periodic_points_checks_tol():
+    model = dynamics.self_coupled_units([2.0])
+    inputs, starts = np.zeros((1, 1)), np.array([[0.3]])
+    points, _ = dynamics.periodic_points(model, inputs, starts)
+    assert points.shape == (1, 1) and abs(points[0, 0] - 0.5) < 1e-8
+    for bad in (np.nan, np.inf, 0.0, -1e-10):
+        with pytest.raises(ValueError, match="tol"):
+            dynamics.periodic_points(model, inputs, starts, tol=bad)
+    with pytest.raises(TypeError, match="tol"):
+        dynamics.periodic_points(model, inputs, starts, tol="small")
+
+
+def test_stretch_ratios_needs_a_box():
+    model = RNN.random(2, 3, seed=0)
+    ratios = dynamics.stretch_ratios(model, 50, seed=1)
+    assert ratios.shape == (50,) and np.all(np.isfinite(ratios))
+    for low, high in [(0.5, 0.5), (1.0, 0.0)]:
+        with pytest.raises(ValueError, match="low.*high"):
+            dynamics.stretch_ratios(model, 50, low=low, high=high, seed=1)
+    with pytest.raises(ValueError, match="low"):
+        dynamics.stretch_ratios(model, 50, low=-np.inf, seed=1)
+    with pytest.raises(ValueError, match="high"):
+        dynamics.stretch_ratios(model, 50, high=np.nan, seed=1)

@@ -485,7 +485,9 @@ def test_targets_at_masked_steps_are_ignored(hidden, output, loss, truncate):
         # but a target at a step that counts does change things (the test can fail)
         changed = d.copy()
         changed[1, 2] = make_targets(np.random.default_rng(case), (2,), output, loss)
-        changed[1, 2] = 1.0 - d[1, 2] if output == "sigmoid" else changed[1, 2] + 0.7
+        # (cross-entropy targets must stay in [0, 1]: swap the classes of a one-hot)
+        changed[1, 2] = (1.0 - d[1, 2] if output in ("sigmoid", "softmax")
+                         else changed[1, 2] + 0.7)
         v3, g3 = model.loss_and_gradients(u, changed, mask, loss=loss, truncate=truncate)
         assert v3 != pytest.approx(v1, rel=1e-9)
         assert rel_err(g3["t_o"], g1["t_o"]) > 1e-6
@@ -1224,3 +1226,167 @@ def test_aligned_state_gap_refuses_bad_input(a, b, error, match):
 
     with pytest.raises(error, match=match):
         aligned_state_gap(a, b)
+
+
+# ================================= 12. bad input that used to pass silently
+def _params_and_grads(seed=0):
+    model = make_model(3, 4, 2, seed=seed)
+    u, d = _data()
+    _, grads = model.loss_and_gradients(u, d)
+    return model.parameters(), grads
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"initial": np.nan}, ValueError, "initial"),
+    ({"initial": np.inf}, ValueError, "initial"),
+    ({"initial": -0.5}, ValueError, "initial"),
+    ({"initial": "1.2"}, TypeError, "initial"),
+    ({"exponent": np.nan}, ValueError, "exponent"),
+    ({"exponent": 0.0}, ValueError, "exponent"),
+    ({"exponent": -2.0}, ValueError, "exponent"),
+    ({"beta": "0.2"}, TypeError, "beta"),
+    ({"gamma": True}, TypeError, "gamma"),
+    ({"tau": np.nan}, ValueError, "tau"),
+    ({"dt": np.inf}, ValueError, "dt"),
+    ({"tau": 1e-12, "dt": 1.0}, ValueError, "tau"),
+    ({"discard": 1.5}, TypeError, "discard"),
+    ({"discard": -1}, ValueError, "discard"),
+])
+def test_mackey_glass_refuses_nonsensical_parameters(kwargs, error, name):
+    from rnnbook.sequences import mackey_glass
+
+    with pytest.raises(error, match=name):
+        mackey_glass(20, **kwargs)
+
+
+def test_mackey_glass_accepts_integer_and_zero_parameters():
+    from rnnbook.sequences import mackey_glass
+
+    a = mackey_glass(30, tau=17, beta=1, gamma=1, exponent=10, initial=0, discard=0)
+    np.testing.assert_array_equal(a, 0.0)          # x = 0 is a fixed point
+    assert np.all(np.isfinite(mackey_glass(30, initial=2)))
+
+
+@pytest.mark.parametrize("noise, error", [
+    (np.nan, ValueError), (np.inf, ValueError), (-np.inf, ValueError), (-0.5, ValueError),
+    ("0.5", TypeError), (None, TypeError),
+])
+def test_latching_task_refuses_bad_noise(noise, error):
+    from rnnbook.sequences import latching_task
+
+    with pytest.raises(error, match="noise"):
+        latching_task(4, 3, noise=noise, seed=0)
+
+
+@pytest.mark.parametrize("n_steps, order", [(100, 101), (100, 10**10), (5, 6)])
+def test_narma_refuses_an_order_longer_than_the_series(n_steps, order):
+    from rnnbook.sequences import narma
+
+    with pytest.raises(ValueError, match="order"):
+        narma(n_steps, order, seed=0)
+
+
+def test_narma_order_up_to_the_series_length_is_honoured():
+    from rnnbook.sequences import narma
+
+    u, y = narma(12, 12, seed=0)      # u(t - 11) enters at the last step only
+    y_prev = np.r_[0.0, y]
+    want = 0.3 * y_prev[11] + 0.05 * y_prev[11] * y_prev[:12].sum() + 1.5 * u[0] * u[11] + 0.1
+    assert y[11] == pytest.approx(want)
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: SGD(0.1), lambda: Momentum(0.1),
+                                            lambda: Adam(0.1)])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_optimizer_refuses_non_finite_gradients(make_optimizer, bad):
+    params, grads = _params_and_grads()
+    before = {k: v.copy() for k, v in params.items()}
+    grads["W_or"][1, 0] = bad
+    optimizer = make_optimizer()
+    with pytest.raises(ValueError, match="W_or"):
+        optimizer.step(params, grads)
+    for k in params:                                   # nothing was updated
+        np.testing.assert_array_equal(params[k], before[k])
+    assert optimizer.state == {}
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: SGD(0.1), lambda: Adam(0.1)])
+def test_optimizer_refuses_a_gradient_for_no_parameter(make_optimizer):
+    params, grads = _params_and_grads()
+    before = {k: v.copy() for k, v in params.items()}
+    grads["W_rr"] = np.zeros((4, 4))                   # a key in no parameter
+    with pytest.raises((KeyError, ValueError), match="W_rr"):
+        make_optimizer().step(params, grads)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+def test_optimizer_refuses_a_misspelled_gradient_key():
+    params, grads = _params_and_grads()
+    grads["t_0"] = grads.pop("t_o")                    # a typo: t_o is then missing too
+    with pytest.raises(ValueError, match=r"t_o.*t_0"):
+        SGD(0.1).step(params, grads)
+
+
+def test_optimizer_wrong_gradient_shape_updates_nothing():
+    params, grads = _params_and_grads()
+    before = {k: v.copy() for k, v in params.items()}
+    grads["t_o"] = np.zeros(3)                         # the last parameter in order
+    with pytest.raises(ValueError, match="t_o"):
+        Adam(0.1).step(params, grads)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+def test_optimizer_refuses_non_numeric_gradients():
+    params, grads = _params_and_grads()
+    grads["t_r"] = np.array(["a"] * 4)
+    with pytest.raises(TypeError, match="t_r"):
+        SGD(0.1).step(params, grads)
+
+
+def test_logits_without_readout_says_so():
+    from rnnbook.lstm import LSTM
+
+    rnn = RNN.random(3, 4, None, seed=0)
+    with pytest.raises(ValueError, match="no readout.*W_or"):
+        rnn.logits(np.zeros((2, 4)))
+    lstm = LSTM.random(3, 4, 2, seed=0)
+    lstm.W_or = None
+    with pytest.raises(ValueError, match="no readout.*W_or"):
+        lstm.logits(np.zeros((2, 8)))
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("bad", [1.5, -0.25])
+def test_cross_entropy_refuses_targets_outside_unit_interval(output, bad):
+    model = make_model(output=output)
+    u, _ = _data()
+    d = make_targets(np.random.default_rng(1), (2, 5, 2), output, "cross_entropy")
+    d[1, 3, 0] = bad
+    with pytest.raises(ValueError, match="targets"):
+        model.loss_and_gradients(u, d, loss="cross_entropy")
+    with pytest.raises(ValueError, match="targets"):
+        model.loss(u, d, loss="cross_entropy")
+    # a masked-out step is ignored, as documented, whatever it holds
+    mask = np.ones((2, 5))
+    mask[1, 3] = 0
+    value, _ = model.loss_and_gradients(u, d, mask, loss="cross_entropy")
+    assert np.isfinite(value)
+    # the squared error takes any finite target
+    if output == "sigmoid":
+        model.loss_and_gradients(u, d, loss="squared_error")
+
+
+def test_cross_entropy_targets_in_online_and_lstm_training():
+    from rnnbook.lstm import LSTM
+
+    model = make_model(2, 3, 2)
+    u = np.random.default_rng(0).normal(size=(6, 2))
+    d = np.full((6, 2), 0.5)
+    d[2, 1] = 2.0
+    with pytest.raises(ValueError, match="targets"):
+        train_elman_online(model, u, d, learning_rate=0.1, epochs=1, loss="cross_entropy")
+    lstm = LSTM.random(2, 3, 2, output_activation="sigmoid", seed=0)
+    with pytest.raises(ValueError, match="targets"):
+        lstm.loss_and_gradients(u, d, loss="cross_entropy")
