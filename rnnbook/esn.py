@@ -56,13 +56,6 @@ FEATURES = ("x", "ux")
 
 
 # ------------------------------------------------------------------ checks
-def _check_radius(value) -> float:
-    value = check_finite_float("spectral_radius", value)
-    if value <= 0:
-        raise ValueError(f"spectral_radius must be positive; got {value}")
-    return value
-
-
 def _check_leak(value) -> float:
     value = check_finite_float("leak", value)
     if not 0 < value <= 1:
@@ -74,13 +67,6 @@ def _check_density(value) -> float:
     value = check_finite_float("density", value)
     if not 0 < value <= 1:
         raise ValueError(f"density must be in (0, 1]; got {value}")
-    return value
-
-
-def _check_weight(name: str, value) -> float:
-    value = check_finite_float(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive; got {value}")
     return value
 
 
@@ -153,7 +139,7 @@ def random_reservoir(n_units: int, spectral_radius: float = 0.9, *, density: flo
     scipy.sparse.csr_array, shape ``(n_units, n_units)``
     """
     n_units = check_positive_int("n_units", n_units)
-    target = _check_radius(spectral_radius)
+    target = check_positive_float("spectral_radius", spectral_radius)
     density = _check_density(density)
     rng = as_generator(seed)
     W = scipy.sparse.random_array((n_units, n_units), density=density, format="csr", rng=rng,
@@ -174,7 +160,7 @@ def _banded(n_units: int, entries) -> scipy.sparse.csr_array:
 def delay_line_reservoir(n_units: int, weight: float) -> scipy.sparse.csr_array:
     """Rodan and Tino's delay line (DLR): unit ``i`` feeds unit ``i + 1`` with ``weight``."""
     n_units = check_positive_int("n_units", n_units)
-    r = _check_weight("weight", weight)
+    r = check_positive_float("weight", weight)
     return _banded(n_units, [(i + 1, i, r) for i in range(n_units - 1)])
 
 
@@ -182,8 +168,8 @@ def delay_line_feedback_reservoir(n_units: int, weight: float,
                                   feedback: float) -> scipy.sparse.csr_array:
     """Delay line with feedback (DLRB): the delay line plus ``i + 1 -> i`` with ``feedback``."""
     n_units = check_positive_int("n_units", n_units)
-    r = _check_weight("weight", weight)
-    b = _check_weight("feedback", feedback)
+    r = check_positive_float("weight", weight)
+    b = check_positive_float("feedback", feedback)
     entries = [(i + 1, i, r) for i in range(n_units - 1)]
     entries += [(i, i + 1, b) for i in range(n_units - 1)]
     return _banded(n_units, entries)
@@ -196,7 +182,7 @@ def simple_cycle_reservoir(n_units: int, weight: float) -> scipy.sparse.csr_arra
     ``weight``, so the spectral radius equals ``weight``.
     """
     n_units = check_positive_int("n_units", n_units)
-    r = _check_weight("weight", weight)
+    r = check_positive_float("weight", weight)
     return _banded(n_units, [((i + 1) % n_units, i, r) for i in range(n_units)])
 
 
@@ -207,7 +193,7 @@ def random_input_weights(n_units: int, n_inputs: int = 1, scale: float = 1.0, *,
     (``distribution="sign"``), each present with probability ``density``."""
     n_units = check_positive_int("n_units", n_units)
     n_inputs = check_positive_int("n_inputs", n_inputs)
-    scale = _check_weight("scale", scale)
+    scale = check_positive_float("scale", scale)
     density = _check_density(density)
     rng = as_generator(seed)
     values = scale * _sampler(distribution, rng)((n_units, n_inputs))
@@ -252,7 +238,7 @@ def aperiodic_input_weights(n_units: int, n_inputs: int = 1, scale: float = 1.0,
     """
     n_units = check_positive_int("n_units", n_units)
     n_inputs = check_positive_int("n_inputs", n_inputs)
-    scale = _check_weight("scale", scale)
+    scale = check_positive_float("scale", scale)
     start = check_nonnegative_int("start", start)
     digits = pi_digits(start + n_units * n_inputs)[start:]
     return scale * np.where(digits >= 5, 1.0, -1.0).reshape(n_units, n_inputs)
@@ -401,7 +387,7 @@ class EchoStateNetwork(StateSpaceModel):
         n_runs = check_positive_int("n_runs", n_runs)
         n_outputs = check_positive_int("n_outputs", n_outputs)
         _check_leak(leak)
-        _check_radius(spectral_radius)
+        check_positive_float("spectral_radius", spectral_radius)
         bias_scaling = check_finite_float("bias_scaling", bias_scaling)
         if bias_scaling < 0:
             raise ValueError(f"bias_scaling must be non-negative; got {bias_scaling}")
@@ -415,7 +401,7 @@ class EchoStateNetwork(StateSpaceModel):
                                                distribution=distribution, seed=rng))
             biases.append(rng.uniform(-bias_scaling, bias_scaling, n_units))
             if feedback_scaling is not None:
-                scale = _check_weight("feedback_scaling", feedback_scaling)
+                scale = check_positive_float("feedback_scaling", feedback_scaling)
                 feedbacks.append(rng.uniform(-scale, scale, (n_units, n_outputs)))
         W_rf = None if feedback_scaling is None else _block_diag(feedbacks)
         return cls(_block_diag(reservoirs), np.vstack(inputs), leak=leak, decay=decay,
@@ -712,7 +698,7 @@ def memory_capacity(model: EchoStateNetwork, *, max_delay: int, n_train: int = 1
     max_delay = check_positive_int("max_delay", max_delay)
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)
-    input_range = _check_weight("input_range", input_range)
+    input_range = check_positive_float("input_range", input_range)
     total = washout + max_delay + n_train + n_test
     _check_washout(washout, total)
     u = as_generator(seed).uniform(-input_range, input_range, total)
@@ -738,7 +724,7 @@ def linear_scr_memory_capacity(n_units: int, weight: float) -> float:
     """Rodan and Tino's closed form for a linear simple cycle reservoir:
     ``MC = N - 1 + r^(2N)`` (input signs with no zero in their DFT)."""
     n_units = check_positive_int("n_units", n_units)
-    r = _check_weight("weight", weight)
+    r = check_positive_float("weight", weight)
     if r >= 1:
         raise ValueError(f"weight must be below 1 for a finite memory; got {r}")
     return n_units - 1 + r ** (2 * n_units)

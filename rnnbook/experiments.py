@@ -22,6 +22,22 @@ from rnnbook.sequences import latching_task, parity_prefix_data
 from rnnbook.validation import check_positive_int
 
 
+def _train_stack(make_network, n_seeds: int, seed: int, u, targets, mask, *, epochs: int,
+                 learning_rate: float, batch_size: int):
+    """Train ``make_network(seed + s)``, ``s < n_seeds``, as one block-diagonal stack.
+
+    Adam and cross-entropy, every member on the same ``targets``; the
+    off-block weights are zeroed after every update, so each member trains
+    exactly as it would alone. Returns the stacked network.
+    """
+    network, masks = stack([make_network(seed + s) for s in range(n_seeds)])
+    project(network, masks)
+    train(network, u, np.tile(targets, (1, 1, n_seeds)), mask,
+          optimizer=Adam(learning_rate), epochs=epochs, batch_size=batch_size,
+          loss="cross_entropy", seed=seed, after_update=lambda m: project(m, masks))
+    return network
+
+
 @dataclass
 class LatchingResult:
     """Outcome of :func:`latching_success`.
@@ -72,11 +88,9 @@ def latching_success(make_network: Callable[[int], object], lags, *, n_seeds: in
         u, targets, mask, _ = latching_task(n_train, lag, noise=noise, seed=seed + 7919 * lag)
         u_test, _, _, labels = latching_task(n_test, lag, noise=noise,
                                              seed=seed + 7919 * lag + 1)
-        network, masks = stack([make_network(seed + s) for s in range(n_seeds)])
-        project(network, masks)
-        train(network, u, np.tile(targets, (1, 1, n_seeds)), mask,
-              optimizer=Adam(learning_rate), epochs=epochs, batch_size=batch_size,
-              loss="cross_entropy", seed=seed, after_update=lambda m: project(m, masks))
+        network = _train_stack(make_network, n_seeds, seed, u, targets, mask,
+                               epochs=epochs, learning_rate=learning_rate,
+                               batch_size=batch_size)
         final = network.run(u_test).outputs[:, -1, :]            # (n_test, n_seeds)
         accuracy[lag] = np.mean((final >= 0.5) == labels[:, None].astype(bool), axis=0)
         success[lag] = float(np.mean(accuracy[lag] >= threshold))
@@ -143,11 +157,8 @@ def parity_memory_accuracy(make_network: Callable[[int], object], *,
     rng = np.random.default_rng(seed)
     strings = [rng.integers(0, 2, n) for n in rng.integers(1, max_train_length + 1, n_train)]
     u, targets, mask = parity_prefix_data(strings, window)
-    network, masks = stack([make_network(seed + s) for s in range(n_seeds)])
-    project(network, masks)
-    train(network, u, np.tile(targets, (1, 1, n_seeds)), mask,
-          optimizer=Adam(learning_rate), epochs=epochs, batch_size=batch_size,
-          loss="cross_entropy", seed=seed, after_update=lambda m: project(m, masks))
+    network = _train_stack(make_network, n_seeds, seed, u, targets, mask, epochs=epochs,
+                           learning_rate=learning_rate, batch_size=batch_size)
     accuracy = {}
     for length in lengths:
         test = rng.integers(0, 2, (n_test, length))

@@ -726,21 +726,6 @@ def context_suffix_lengths(machine: CodebookMachine, symbols, *, max_length: int
 
 
 # ------------------------------------------------------------------ the readout is linear
-def _as_cells(cells, n_cells: int) -> np.ndarray:
-    """Check cell indices: a 1-D integer array with values in ``0 .. n_cells - 1``."""
-    arr = np.asarray(cells)
-    if arr.ndim != 1:
-        raise ValueError(f"cells must be a 1-D array of cell indices; got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"cells must hold integer cell indices; got dtype {arr.dtype}")
-    bad = (arr < 0) | (arr >= n_cells)
-    if np.any(bad):
-        first = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"cells has cell {arr[first]} at position {first}, outside "
-                         f"0 .. n_cells - 1 = {n_cells - 1}")
-    return arr.astype(np.int64, copy=False)
-
-
 def _check_readout_alpha(alpha) -> float:
     alpha = check_finite_float("alpha", alpha)
     if alpha < 0:
@@ -774,7 +759,7 @@ def cell_indicators(cells, n_cells: int) -> np.ndarray:
     Introduced in chapter 11, *Fractal prediction machines*.
     """
     n_cells = check_positive_int("n_cells", n_cells)
-    cells = _as_cells(cells, n_cells)
+    cells = as_symbols("cells", cells, n_cells)
     features = np.zeros((cells.size, n_cells))
     features[np.arange(cells.size), cells] = 1.0
     return features
@@ -871,7 +856,7 @@ def fit_indicator_readout(cells, targets, n_cells: int, n_symbols: int, *,
     n_cells = check_positive_int("n_cells", n_cells)
     n_symbols = check_positive_int("n_symbols", n_symbols)
     alpha = _check_readout_alpha(alpha)
-    cells = _as_cells(cells, n_cells)
+    cells = as_symbols("cells", cells, n_cells)
     targets = as_symbols("targets", targets, n_symbols)
     if targets.size != cells.size:
         raise ValueError(f"targets must have one symbol per cell index; got {targets.size} "

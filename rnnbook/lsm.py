@@ -102,6 +102,7 @@ from rnnbook.validation import (
     as_generator,
     check_finite_float,
     check_nonnegative_int,
+    check_positive_float,
     check_positive_int,
 )
 
@@ -141,13 +142,6 @@ _FAR_STEPS = 10 ** 10  # "never spiked": so long ago that every exp(-interval/ta
 
 
 # ------------------------------------------------------------------ checks
-def _check_positive(name: str, value) -> float:
-    value = check_finite_float(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive; got {value}")
-    return value
-
-
 def _check_non_negative(name: str, value) -> float:
     value = check_finite_float(name, value)
     if value < 0:
@@ -274,7 +268,7 @@ def grid_positions(shape: Sequence[int]) -> np.ndarray:
 def connection_probability(distance, C: float, lam: float) -> np.ndarray:
     """The connection rule ``C exp(-(D / lambda)^2)`` of the paper."""
     C = _check_probability("C", C)
-    lam = _check_positive("lam", lam)
+    lam = check_positive_float("lam", lam)
     distance = as_float_array("distance", distance)
     return C * np.exp(-(distance / lam) ** 2)
 
@@ -337,7 +331,7 @@ def liquid_network(shape: Sequence[int] = (15, 3, 3), *, lam: float = 2.0,
         thresholds and so on are the paper's, the same for every neuron.
     """
     positions = grid_positions(shape)
-    lam = _check_positive("lam", lam)
+    lam = check_positive_float("lam", lam)
     inhibitory_fraction = _check_probability("inhibitory_fraction", inhibitory_fraction)
     C = _check_by_type("C", PAPER["C"] if C is None else C, TYPES, _check_probability)
     n_inputs = check_positive_int("n_inputs", n_inputs)
@@ -397,14 +391,14 @@ def single_neuron(*, background: float = 0.0, tau_m: float = 30.0, threshold: fl
 
     Parameters are checked (time constants positive, ``reset < threshold``).
     """
-    tau_m = _check_positive("tau_m", tau_m)
+    tau_m = check_positive_float("tau_m", tau_m)
     threshold = check_finite_float("threshold", threshold)
     reset = check_finite_float("reset", reset)
     if reset >= threshold:
         raise ValueError(f"reset must lie below threshold; got reset={reset}, "
                          f"threshold={threshold}")
     refractory = _check_non_negative("refractory", refractory)
-    resistance = _check_positive("resistance", resistance)
+    resistance = check_positive_float("resistance", resistance)
     background = check_finite_float("background", background)
     n_inputs = check_positive_int("n_inputs", n_inputs)
     input_weight = check_finite_float("input_weight", input_weight)
@@ -550,8 +544,8 @@ class Liquid(StateSpaceModel):
         if not isinstance(dynamic, bool):
             raise TypeError(f"dynamic must be a bool; got {type(dynamic).__name__}")
         self.dynamic = dynamic
-        self.dt = _check_positive("dt", dt)
-        self.tau_state = _check_positive("tau_state", tau_state)
+        self.dt = check_positive_float("dt", dt)
+        self.tau_state = check_positive_float("tau_state", tau_state)
         net = network
         n = self.n_neurons = net.n_neurons
         self.n_inputs = net.n_inputs
@@ -857,7 +851,7 @@ def poisson_spike_train(rate: float, duration: float, seed: SeedLike = None) -> 
     seed : int, numpy.random.Generator or None
     """
     rate = _check_non_negative("rate", rate)
-    duration = _check_positive("duration", duration)
+    duration = check_positive_float("duration", duration)
     rng = as_generator(seed)
     count = rng.poisson(rate * duration / 1000.0)
     return np.sort(rng.uniform(0.0, duration, count))
@@ -877,7 +871,7 @@ def jitter_spike_train(times, sd: float, duration: float, seed: SeedLike = None)
     """
     times = as_float_array("times", times, ndim=1)
     sd = _check_non_negative("sd", sd)
-    duration = _check_positive("duration", duration)
+    duration = check_positive_float("duration", duration)
     rng = as_generator(seed)
     return np.sort(_reflect(times + sd * rng.standard_normal(times.size), duration))
 
@@ -913,8 +907,8 @@ def spike_counts(trains, duration: float, dt: float = 0.1) -> np.ndarray:
     -------
     numpy.ndarray of uint8, shape ``(B, T, n_inputs)``
     """
-    duration = _check_positive("duration", duration)
-    dt = _check_positive("dt", dt)
+    duration = check_positive_float("duration", duration)
+    dt = check_positive_float("dt", dt)
     n_steps = int(round(duration / dt))
     trials = [[tr] if _is_one_train(tr) else tr for tr in trains]
     n_inputs = {len(tr) for tr in trials}
@@ -949,8 +943,8 @@ def spike_train_distance(a, b, duration: float, tau: float = 5.0) -> float:
     """
     a = as_float_array("a", a, ndim=1)
     b = as_float_array("b", b, ndim=1)
-    duration = _check_positive("duration", duration)
-    tau = _check_positive("tau", tau)
+    duration = check_positive_float("duration", duration)
+    tau = check_positive_float("tau", tau)
 
     def cross(x, y):   # integral of k(t - x_i) k(t - y_j), summed, in ms
         if x.size == 0 or y.size == 0:
@@ -973,7 +967,7 @@ def spike_train_pair(distance: float, *, rate: float = 20.0, duration: float = 5
     another is drawn.
     """
     distance = _check_non_negative("distance", distance)
-    tol = _check_positive("tol", tol)
+    tol = check_positive_float("tol", tol)
     rng = as_generator(seed)
     for _ in range(100):
         u = poisson_spike_train(rate, duration, rng)
@@ -1006,7 +1000,7 @@ def filtered_spike_trains(run: LiquidRun, times, n_neurons: int,
     """
     times = as_float_array("times", times, ndim=1)
     n_neurons = check_positive_int("n_neurons", n_neurons)
-    tau = _check_positive("tau", tau)
+    tau = check_positive_float("tau", tau)
     out = np.zeros((run.n_trials, times.size, n_neurons))
     spike_t = run.step * run.dt
     for k, t in enumerate(times):
@@ -1154,7 +1148,7 @@ def separation_experiment(liquid: Liquid, distances, n_pairs: int, *, rate: floa
         raise TypeError(f"liquid must be a Liquid; got {type(liquid).__name__}")
     distances = as_float_array("distances", distances, ndim=1)
     n_pairs = check_positive_int("n_pairs", n_pairs)
-    every = _check_positive("every", every)
+    every = check_positive_float("every", every)
     rng = as_generator(seed)
     stride = max(1, int(round(every / liquid.dt)))
     n_steps = int(round(duration / liquid.dt))
@@ -1192,7 +1186,7 @@ def segment_inputs(templates, n_trials: int, *, length: float = 250.0, jitter: f
         Which template each segment was drawn from (segment 0 is the oldest).
     """
     n_trials = check_positive_int("n_trials", n_trials)
-    length = _check_positive("length", length)
+    length = check_positive_float("length", length)
     rng = as_generator(seed)
     n_segments, n_templates = len(templates), len(templates[0])
     labels = rng.integers(0, n_templates, (n_trials, n_segments))

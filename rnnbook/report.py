@@ -76,7 +76,8 @@ def significant(value, digits: int = 4):
                     f"got {type(value).__name__}")
 
 
-def glue(name: str, value, digits: int = 4, display: bool = False) -> None:
+def glue(name: str, value, digits: int = 4, display: bool = False,
+         floor: float | None = None) -> None:
     """Glue ``significant(value, digits)`` under ``name`` for the text.
 
     A drop-in for ``myst_nb.glue`` in the chapters: the same call, with the
@@ -95,11 +96,24 @@ def glue(name: str, value, digits: int = 4, display: bool = False) -> None:
         Significant digits kept.
     display : bool, default False
         Also display the value in the cell (as ``myst_nb.glue`` does).
+    floor : float, optional
+        For a number that is zero up to round-off (a difference of two equal
+        results): below ``floor`` in absolute value it is glued as ``0.0``,
+        the value every machine agrees on (print it with :func:`small`).
     """
     if not isinstance(display, bool):
         raise TypeError(f"display must be a bool, got {type(display).__name__}")
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty str, got {name!r}")
+    if floor is not None:
+        floor = check_finite_float("floor", floor)
+        if floor <= 0:
+            raise ValueError(f"floor must be positive, got {floor}")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"value must be a number when floor is given, got "
+                            f"{type(value).__name__}")
+        if abs(value) < floor:
+            value = 0.0
     rounded = significant(value, digits)
     from myst_nb import glue as myst_glue  # the notebooks' build dependency
 

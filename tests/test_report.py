@@ -103,7 +103,21 @@ def test_glue_records_the_rounded_value(monkeypatch):
     assert calls == [("mg_nrmse84", 0.000234, False), ("counts", {5: 0.7}, True)]
 
 
+def test_glue_floor_records_round_off_as_zero(monkeypatch):
+    import myst_nb
+
+    calls = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: calls.append(value))
+    report.glue("diff", 1.1102230246251565e-16, floor=1e-12)
+    report.glue("diff", -4.4e-16, floor=1e-12)
+    report.glue("diff", 2.5e-9, floor=1e-12)
+    assert calls == [0.0, 0.0, 2.5e-9]
+
+
 @pytest.mark.parametrize("args, kwargs, error, match", [
+    (("x", 1.0), {"floor": 0.0}, ValueError, "floor must be positive"),
+    (("x", 1.0), {"floor": float("nan")}, ValueError, "floor must be finite"),
+    (("x", [1.0]), {"floor": 1e-12}, TypeError, "value must be a number when floor"),
     (("", 1.0), {}, TypeError, "name must be a non-empty str"),
     ((3, 1.0), {}, TypeError, "name must be a non-empty str"),
     (("x", 1.0), {"display": "no"}, TypeError, "display must be a bool"),
