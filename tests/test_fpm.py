@@ -330,7 +330,7 @@ def test_bad_input_to_the_linear_readout_is_refused():
     cells, targets = np.array([0, 1, 2, 1]), np.array([0, 1, 1, 0])
     with pytest.raises(ValueError, match="cells has symbol 3 at position 1"):
         fpm.cell_indicators([0, 3], 3)
-    with pytest.raises(ValueError, match="cells has cell -1"):
+    with pytest.raises(ValueError, match="cells has symbol -1"):
         fpm.fit_indicator_readout([0, -1], [0, 1], 3, 2, alpha=1.0)
     with pytest.raises(TypeError, match="cells must hold integer"):
         fpm.cell_indicators([0.0, 1.0], 3)
