@@ -1,69 +1,96 @@
 """Benchmark: rnnbook's echo state network against reservoirpy on Mackey-Glass.
 
-Set up (reservoirpy is an optional extra and must not go into the project's
-own .venv) and run, from the repository root::
+reservoirpy is an optional peer, never installed into the project's own
+.venv. Set up a peer environment outside the repository once (the book's
+numpy and scipy pins from requirements.txt; rnnbook itself editable, in
+compat mode)::
 
-    python3.11 -m venv ../venvs/rpy
-    ../venvs/rpy/bin/pip install numpy==2.4.6 scipy==1.17.1 reservoirpy
-    ../venvs/rpy/bin/pip install --no-deps -e .
-    ../venvs/rpy/bin/python benchmarks/bench_esn_reservoirpy.py
+    python3 -m venv /tmp/benchvenv
+    /tmp/benchvenv/bin/pip install torch==2.13.0 reservoirpy==0.4.2
+    /tmp/benchvenv/bin/pip install numpy==2.4.6 scipy==1.17.1
+    /tmp/benchvenv/bin/pip install --no-deps -e . --config-settings editable_mode=compat
+
+and run, from the repository root::
+
+    /tmp/benchvenv/bin/python benchmarks/bench_esn_reservoirpy.py
 
 Task: the Mackey-Glass series of :func:`rnnbook.sequences.mackey_glass`
 (tau = 17, one sample per time unit), scaled to [-1, 1]. One-step prediction:
 input u(t) = s(t), target s(t + 1); 2000 training steps (the first 100 washed
 out of the fit) and 500 test steps continuing from the last training state.
-Free run (generative): from the last training state, feed the true s(2000)
-once, then the network's own prediction back as its next input for 100 steps
-in all; NRMSE against s(2001..2100). NRMSE = sqrt(mean squared error / variance
-of the target stretch), :func:`rnnbook.readout.nrmse`, for both libraries.
 
-Both networks are input-driven without output feedback, readout [1; x(t)]
-(bias unpenalised), which is what ``reservoirpy.ESN`` builds by default. The
-free run is reservoirpy's generative loop (``y = esn.step(y)``); rnnbook's
-equivalent is a loop over ``EchoStateNetwork.step`` and ``output`` (no
-``W_rf``/``generate``: an output-feedback network trained with teacher forcing
-would be a different model). Same hyperparameters on both sides: N = 1000,
-spectral radius 1.25 and leak 0.3 (reservoirpy's Mackey-Glass tutorial),
-input scaling 1, recurrent density 0.1, no reservoir bias, ridge 1e-8. The
-weight distributions are matched too: reservoirpy's defaults (Gaussian W,
-Bernoulli +-1 input weights on 10 % of the units) are replaced by its
-``mat_gen.uniform`` initialiser so that, like rnnbook, W is sparse uniform on
-[-1, 1] rescaled to the spectral radius and W_in is dense uniform on
-[-1, 1]. The two libraries still draw different matrices from their seeds.
+Timed work, the same on both sides (one call = one pipeline): build the
+network (weights, and the rescaling to the spectral radius, which both
+libraries compute with ARPACK), harvest the 2000 training states, fit the
+readout, run the 500 test steps with the readout. Both networks are
+input-driven without output feedback, readout [1; x(t)] (bias fitted),
+which is what ``reservoirpy.ESN`` builds by default. Same hyperparameters on
+both sides: N = 1000, spectral radius 1.25 and leak 0.3 (reservoirpy's
+Mackey-Glass tutorial), input scaling 1, recurrent density 0.01 and 0.1, no
+reservoir bias, ridge 1e-8. The weight distributions are matched too:
+reservoirpy's defaults (Gaussian W, Bernoulli +-1 input weights on 10 % of
+the units) are replaced by its ``mat_gen.uniform`` initialiser so that, like
+rnnbook, W is sparse uniform on [-1, 1] rescaled to the spectral radius and
+W_in is dense uniform on [-1, 1]. The two libraries draw different matrices
+from their seeds; round k uses seed k on both sides. rnnbook's readout is its
+default (``solver="auto"``: Cholesky of the Gram matrix with iterative
+refinement, as accurate as QR); reservoirpy's Ridge solves the normal
+equations (``scipy.linalg.solve``, ``assume_a="sym"``).
 
-Timing: ``time.perf_counter`` around one repetition = building the network
-(weights and spectral-radius rescaling) + harvesting states and fitting the
-readout + one-step test + free run; median of 5 repetitions, repetition k
-with seed k. The NRMSEs are medians over 20 reservoirs (seeds 0..19): the
-free-run error of a single draw varies several-fold from draw to draw. rnnbook is
-timed with both ridge solvers, ``"qr"`` (default) and ``"cholesky"``;
-reservoirpy's Ridge solves the normal equations (``scipy.linalg.solve``,
-``assume_a="sym"``). Everything runs on one thread: OPENBLAS_NUM_THREADS and
-OMP_NUM_THREADS are set to 1 below, before numpy is imported, and
-reservoirpy's ``workers`` stays at 1. Not a test: it prints a table.
+Timing: one thread (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and
+MKL_NUM_THREADS are set to 1 below, before numpy is imported; reservoirpy's
+``workers`` stays at 1); one warm-up of everything on each side per density;
+then ROUNDS interleaved rounds, each running, in a rotated order, one
+pipeline of each library and one measurement of the **floor**: the work
+both sides must do, with the same kernels (the 2500 sparse mat-vecs
+``W @ x`` of the bare CSR kernel, the Gram matrix of the 1900 x 1001
+regression by BLAS ``dsyrk``) and the ARPACK call of rnnbook's spectral
+radius (``k=6``, ``ncv=40``, ``tol=1e-10``; reservoirpy asks ARPACK for
+``k=1`` at ``tol=0``, which took more mat-vecs on the reservoirs we tried).
+Printed per density: minimum and median times, the median over rounds of
+the per-round ratios rnnbook / reservoirpy (lower is faster for rnnbook; the
+goal is <= 0.33 at density 0.01 and <= 0.67 at 0.1) and floor / reservoirpy
+(rnnbook's pipeline cannot go below it without a cheaper spectral radius or
+mat-vec kernel). Accuracy (not timed):
+the one-step NRMSE of the timed runs and the NRMSE of a 100-step free run
+(y = esn.step(y) in reservoirpy, a loop over ``EchoStateNetwork.step`` and
+``output`` in rnnbook; medians over N_SEEDS reservoirs; the free run varies
+several-fold between draws). The last line is machine-readable:
+``RATIOS {json}``. Not a test: it prints.
 """
 
 from __future__ import annotations
 
 import os
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["OMP_NUM_THREADS"] = "1"
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
 
+import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
+import scipy.linalg.blas  # noqa: E402
 
-from rnnbook.esn import EchoStateNetwork  # noqa: E402
+from rnnbook.esn import EchoStateNetwork, random_reservoir, spectral_radius  # noqa: E402
+
+try:  # rnnbook's reservoir product: scipy's CSR kernel without the dispatch around it
+    from rnnbook.esn import _apply  # noqa: E402
+except ImportError:  # an older rnnbook (to measure "before"): scipy's own product
+    def _apply(W, x):
+        return W @ x
 from rnnbook.readout import nrmse  # noqa: E402
 from rnnbook.sequences import mackey_glass  # noqa: E402
 
-N_UNITS, DENSITY, RADIUS, LEAK, INPUT_SCALING, RIDGE = 1000, 0.1, 1.25, 0.3, 1.0, 1e-8
-N_TRAIN, N_TEST, WASHOUT, N_FREE, REPEATS = 2000, 500, 100, 100, 5
-N_SEEDS = 20  # reservoirs for the NRMSE medians (the free run varies a lot between draws)
+N_UNITS, RADIUS, LEAK, INPUT_SCALING, RIDGE = 1000, 1.25, 0.3, 1.0, 1e-8
+DENSITIES = (0.01, 0.1)
+N_TRAIN, N_TEST, WASHOUT, N_FREE = 2000, 500, 100, 100
+ROUNDS = 7    # interleaved timed rounds per density (seeds 0..ROUNDS-1)
+N_SEEDS = 7   # reservoirs for the free-run NRMSE medians (untimed)
+GOALS = {0.01: 1 / 3, 0.1: 2 / 3}
 
 
 def load_series() -> np.ndarray:
@@ -71,105 +98,142 @@ def load_series() -> np.ndarray:
     return 2 * (s - s.min()) / (s.max() - s.min()) - 1
 
 
-def rnnbook_once(s: np.ndarray, seed: int, solver: str):
-    """Build, train and test rnnbook's ESN; returns (one-step, free-run predictions)."""
-    esn = EchoStateNetwork.random(N_UNITS, 1, spectral_radius=RADIUS, density=DENSITY,
+def rnnbook_pipeline(s: np.ndarray, seed: int, density: float):
+    """Build, train and test rnnbook's ESN; returns (network, last train state, one-step)."""
+    esn = EchoStateNetwork.random(N_UNITS, 1, spectral_radius=RADIUS, density=density,
                                   input_scaling=INPUT_SCALING, leak=LEAK, seed=seed)
-    states = esn.fit(s[:N_TRAIN, None], s[1:N_TRAIN + 1], washout=WASHOUT, ridge=RIDGE,
-                     solver=solver)
-    x_train_end = states[-1]
-    one_step = esn.run(s[N_TRAIN:N_TRAIN + N_TEST, None], x0=x_train_end).outputs[:, 0]
+    states = esn.fit(s[:N_TRAIN, None], s[1:N_TRAIN + 1], washout=WASHOUT, ridge=RIDGE)
+    one_step = esn.run(s[N_TRAIN:N_TRAIN + N_TEST, None], x0=states[-1]).outputs[:, 0]
+    return esn, states[-1], one_step
+
+
+def rnnbook_free_run(esn, x_train_end, s):
     free = np.empty(N_FREE)
     x, u = x_train_end, s[N_TRAIN:N_TRAIN + 1]
     for k in range(N_FREE):
         x = esn.step(u, x)
         u = esn.output(x)
         free[k] = u[0]
-    return one_step, free
+    return free
 
 
-def reservoirpy_once(s: np.ndarray, seed: int, rpy):
-    """Build, train and test reservoirpy's ESN; returns (one-step, free-run predictions)."""
+def reservoirpy_pipeline(s: np.ndarray, seed: int, density: float, rpy):
+    """Build, train and test reservoirpy's ESN; returns (model, last train state, one-step)."""
     from reservoirpy.mat_gen import uniform
     from reservoirpy.nodes import Reservoir, Ridge
 
     rpy.set_seed(seed)
     reservoir = Reservoir(N_UNITS, lr=LEAK, sr=RADIUS, input_scaling=INPUT_SCALING,
-                          rc_connectivity=DENSITY, input_connectivity=1.0, W=uniform,
+                          rc_connectivity=density, input_connectivity=1.0, W=uniform,
                           Win=uniform, bias=0.0, seed=seed)
     esn = rpy.ESN(reservoir=reservoir, readout=Ridge(ridge=RIDGE))
     esn.fit(s[:N_TRAIN, None], s[1:N_TRAIN + 1, None], warmup=WASHOUT)
     train_end = {"out": reservoir.state["out"].copy()}
     one_step = esn.run(s[N_TRAIN:N_TRAIN + N_TEST, None])[:, 0]
+    return (esn, reservoir), train_end, one_step
+
+
+def reservoirpy_free_run(model, train_end, s):
+    esn, reservoir = model
     reservoir.state = dict(train_end)  # free run from the end of training, like rnnbook's
     free = np.empty(N_FREE)
     y = s[N_TRAIN:N_TRAIN + 1]
     for k in range(N_FREE):
         y = esn.step(y)
         free[k] = y[0]
-    return one_step, free
+    return free
 
 
-def measure(once, s: np.ndarray) -> tuple[float, float, float]:
-    """Median wall time of seeds 0..REPEATS-1; median NRMSEs over seeds 0..N_SEEDS-1."""
-    times, errs_1, errs_free = [], [], []
-    for seed in range(N_SEEDS):
-        start = time.perf_counter()
-        one_step, free = once(s, seed)
-        if seed < REPEATS:
-            times.append(time.perf_counter() - start)
-        errs_1.append(nrmse(one_step, s[N_TRAIN + 1:N_TRAIN + N_TEST + 1]))
-        errs_free.append(nrmse(free, s[N_TRAIN + 1:N_TRAIN + N_FREE + 1]))
-    return statistics.median(times), statistics.median(errs_1), statistics.median(errs_free)
+def floor_parts(density: float, seed: int) -> dict:
+    """Time the shared work with the kernels both sides use (one measurement each)."""
+    W = random_reservoir(N_UNITS, RADIUS, density=density, seed=seed)
+    x = np.random.default_rng(seed).uniform(-1, 1, N_UNITS)
+    Z = np.random.default_rng(seed).uniform(-1, 1, (N_TRAIN - WASHOUT, N_UNITS + 1))
+    out = {}
+    start = time.perf_counter()
+    for _ in range(N_TRAIN + N_TEST):
+        _apply(W, x)                       # the bare CSR kernel, no Python dispatch
+    out["matvecs"] = time.perf_counter() - start
+    start = time.perf_counter()
+    scipy.linalg.blas.dsyrk(1.0, Z.T)
+    out["gram"] = time.perf_counter() - start
+    start = time.perf_counter()
+    spectral_radius(W)
+    out["spectral_radius"] = time.perf_counter() - start
+    return out
+
+
+def run_density(density: float, s: np.ndarray, rpy) -> dict:
+    ours = lambda k: rnnbook_pipeline(s, k, density)              # noqa: E731
+    theirs = lambda k: reservoirpy_pipeline(s, k, density, rpy)   # noqa: E731
+    ours(100)                                                      # warm-up, both sides
+    theirs(100)
+    floor_parts(density, 100)
+    t_ours, t_theirs, floors = [], [], []
+    results = {"rnnbook": [], "reservoirpy": []}
+    for k in range(ROUNDS):
+        jobs = [("rnnbook", ours, t_ours), ("reservoirpy", theirs, t_theirs), ("floor",)]
+        for job in (jobs[k % 3:] + jobs[:k % 3]):          # rotate the order every round
+            if job[0] == "floor":
+                floors.append(floor_parts(density, k))
+                continue
+            name, fn, store = job
+            start = time.perf_counter()
+            result = fn(k)
+            store.append(time.perf_counter() - start)
+            results[name].append(result)
+    truth_1 = s[N_TRAIN + 1:N_TRAIN + N_TEST + 1]
+    truth_free = s[N_TRAIN + 1:N_TRAIN + N_FREE + 1]
+    free_fn = {"rnnbook": rnnbook_free_run, "reservoirpy": reservoirpy_free_run}
+    errors = {}
+    for name, runs in results.items():
+        e1 = statistics.median(nrmse(r[2], truth_1) for r in runs)
+        ef = statistics.median(nrmse(free_fn[name](r[0], r[1], s), truth_free)
+                               for r in runs[:N_SEEDS])
+        errors[name] = (e1, ef)
+    ratio = statistics.median(a / b for a, b in zip(t_ours, t_theirs))
+    f_total = [sum(f.values()) for f in floors]
+    floor_ratio = statistics.median(f / b for f, b in zip(f_total, t_theirs))
+    parts = {key: statistics.median(f[key] for f in floors) for key in floors[0]}
+    print(f"\ndensity {density}: {ROUNDS} interleaved rounds (seeds 0..{ROUNDS - 1})")
+    print(f"  {'library':<14}{'min [s]':>9}{'median [s]':>12}{'NRMSE 1-step':>15}"
+          f"{'NRMSE free':>12}")
+    for name, times in (("rnnbook", t_ours), ("reservoirpy", t_theirs)):
+        e1, ef = errors[name]
+        print(f"  {name:<14}{min(times):>9.3f}{statistics.median(times):>12.3f}"
+              f"{e1:>15.2e}{ef:>12.2e}")
+    print(f"  ratio rnnbook / reservoirpy: median of rounds {ratio:.3f} "
+          f"(goal <= {GOALS[density]:.2f}), of minima {min(t_ours) / min(t_theirs):.3f}")
+    print(f"  floor (medians): {N_TRAIN + N_TEST} bare CSR mat-vecs {parts['matvecs']:.3f} s + "
+          f"Gram (dsyrk, {N_TRAIN - WASHOUT} x {N_UNITS + 1}) {parts['gram']:.3f} s + "
+          f"spectral radius (ARPACK) {parts['spectral_radius']:.3f} s; floor / reservoirpy: "
+          f"median of rounds {floor_ratio:.3f}; rnnbook / floor: median of rounds "
+          f"{statistics.median(a / f for a, f in zip(t_ours, f_total)):.2f}")
+    return {"ratio": ratio, "floor": floor_ratio}
 
 
 def main() -> int:
     try:
         import reservoirpy as rpy
     except ImportError as err:
-        print(f"reservoirpy is not importable ({err}); set up its venv as the module "
-              "docstring says. Nothing measured.")
+        print(f"reservoirpy is not importable ({err}); set up the peer environment as the "
+              "module docstring says. Nothing measured.")
         return 0
     s = load_series()
-    rows = [
-        ("rnnbook (qr)", measure(lambda s, k: rnnbook_once(s, k, "qr"), s)),
-        ("rnnbook (cholesky)", measure(lambda s, k: rnnbook_once(s, k, "cholesky"), s)),
-        ("reservoirpy (Ridge)", measure(lambda s, k: reservoirpy_once(s, k, rpy), s)),
-    ]
-    print(f"Mackey-Glass, N={N_UNITS}, density {DENSITY}, sr {RADIUS}, leak {LEAK}, "
-          f"ridge {RIDGE:g}, {N_TRAIN} train (washout {WASHOUT}) / {N_TEST} test steps, "
-          f"{N_FREE}-step free run; time: median of {REPEATS} (seeds 0..{REPEATS - 1}); "
-          f"NRMSE: medians over seeds 0..{N_SEEDS - 1}; 1 thread")
+    print(f"Mackey-Glass, N={N_UNITS}, sr {RADIUS}, leak {LEAK}, ridge {RIDGE:g}, "
+          f"{N_TRAIN} train (washout {WASHOUT}) / {N_TEST} test steps; timed: build + "
+          f"harvest + fit + test; one thread")
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, scipy {scipy.__version__}, "
-          f"reservoirpy {rpy.__version__}")
-    t_ref = rows[-1][1][0]
-    print(f"\n{'library':<22}{'time [s]':>10}{'speed-up':>10}{'NRMSE 1-step':>15}"
-          f"{'NRMSE free':>13}")
-    for name, (t, e1, ef) in rows:
-        print(f"{name:<22}{t:>10.3f}{t_ref / t:>9.2f}x{e1:>15.2e}{ef:>13.2e}")
-    print("\nspeed-up = reservoirpy's median time / this row's (target: rnnbook >= 2x "
-          "at equal or better NRMSE)")
-    floor, n_steps = matvec_floor(), N_TRAIN + N_TEST + N_FREE
-    print(f"\nfloor: the {n_steps} steps need one sparse mat-vec each ({floor * 1e6:.0f} us "
-          f"for this reservoir): {n_steps * floor:.3f} s, {n_steps * floor / t_ref:.0%} of "
-          "reservoirpy's time, before the spectral radius (ARPACK, hundreds more mat-vecs) "
-          "and the readout")
+          f"reservoirpy {rpy.__version__}, "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
+    ratios = {}
+    for density in DENSITIES:
+        out = run_density(density, s, rpy)
+        key = f"esn_pipeline_d{density:g}_vs_reservoirpy"
+        ratios[key] = round(out["ratio"], 3)
+        ratios[key.replace("_vs_", "_floor_vs_")] = round(out["floor"], 3)
+    print("RATIOS " + json.dumps(ratios))
     return 0
-
-
-def matvec_floor() -> float:
-    """Median time of one bare ``W @ x`` (scipy CSR) for the benchmark's reservoir."""
-    from rnnbook.esn import random_reservoir
-
-    W = random_reservoir(N_UNITS, RADIUS, density=DENSITY, seed=0)
-    x = np.random.default_rng(0).uniform(-1, 1, N_UNITS)
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(500):
-            W @ x
-        times.append((time.perf_counter() - start) / 500)
-    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ Introduced in chapter 5, *LSTM*.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from scipy.special import expit
@@ -181,7 +183,8 @@ class LSTM(StateSpaceModel):
 
             dc(t) = dh(t) \odot o \odot (1 - \tanh^2 c(t)) + f(t+1) \odot dc(t+1),
 
-        and the gate deltas follow from the gate equations. Same arguments and
+        and the gate deltas follow from the gate equations: one step each way
+        is :func:`forward_step` and :func:`backward_step`. Same arguments and
         returns as :meth:`rnnbook.RNN.loss_and_gradients` (``truncate`` cuts
         both paths every ``truncate`` steps).
         """
@@ -189,54 +192,42 @@ class LSTM(StateSpaceModel):
         u, targets, mask = check_training_data(self, u, targets, mask)
         if truncate is not None:
             truncate = check_positive_int("truncate", truncate)
-        n_batch, n_steps, _ = u.shape
+        n_batch, n_steps, n_inputs = u.shape
         hidden = self.n_hidden
         x_start = self._check_initial_state(x0, (n_batch,))
-
-        h = np.empty((n_batch, n_steps + 1, hidden))
-        c = np.empty((n_batch, n_steps + 1, hidden))
-        h[:, 0], c[:, 0] = x_start[:, :hidden], x_start[:, hidden:]
-        gates = np.empty((n_batch, n_steps, 4, hidden))
-        drive = self.input_drive(u)
-        for t in range(n_steps):
-            i, f, g, o = self._gates(drive[:, t], h[:, t])
-            c[:, t + 1] = f * c[:, t] + i * g
-            h[:, t + 1] = o * np.tanh(c[:, t + 1])
-            gates[:, t, 0], gates[:, t, 1], gates[:, t, 2], gates[:, t, 3] = i, f, g, o
-        logits = h[:, 1:] @ self.W_or.T + self.t_o
+        tape = Tape.allocate(n_steps, n_batch, hidden)
+        tape.h[0], tape.c[0] = x_start[:, :hidden], x_start[:, hidden:]
+        # W_ri u(t) + t_r for every step in one product: the input with a
+        # constant 1 appended, against [W_ri, t_r]; time-major (step, batch)
+        u_one = np.ones((n_steps, n_batch, n_inputs + 1))
+        u_one[..., :n_inputs] = u.transpose(1, 0, 2)
+        u_one = u_one.reshape(-1, n_inputs + 1)
+        W_in = np.concatenate([self.W_ri, self.t_r[:, None]], axis=1)
+        np.matmul(u_one, W_in.T.copy(), out=tape.a.reshape(-1, 4 * hidden))
+        W_rc_T = self.W_rc.T.copy()
+        with np.errstate(over="ignore"):             # exp(-a) = inf is sigmoid(a) = 0
+            for t in range(n_steps):
+                forward_step(tape, t, W_rc_T)
+        logits = tape.h[1:] @ self.W_or.T + self.t_o
         outputs = self.output_activation(logits)
         value, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
-                                        targets, mask / mask.sum())
+                                        targets.transpose(1, 0, 2), mask.T / mask.sum())
 
+        tape.prepare_backward()
         error_h = delta_o @ self.W_or                      # dL/dh(t) from the readout
-        delta_a = np.empty((n_batch, n_steps, 4 * hidden))
-        carried_h = np.zeros((n_batch, hidden))            # W_rc^T delta_a(t+1)
-        carried_c = np.zeros((n_batch, hidden))            # f(t+1) * dc(t+1)
-        tanh_c = np.tanh(c[:, 1:])
-        # everything that does not depend on the backward recursion, for all
-        # steps at once: d a_gate / d (gate output) and the cell's slope
-        i, f, g, o = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
-        through_o = o * (1 - tanh_c ** 2)                 # dh -> dc
-        local = np.concatenate([g * i * (1 - i), c[:, :-1] * f * (1 - f),
-                                i * (1 - g * g)], axis=-1)      # dc -> a_i, a_f, a_g
-        out_gate = tanh_c * o * (1 - o)                   # dh -> a_o
+        dh = np.zeros((n_batch, hidden))
+        dc = np.zeros((n_batch, hidden))
         for t in range(n_steps - 1, -1, -1):
-            if truncate is not None and (t + 1) % truncate == 0:
-                carried_h[:] = 0.0
-                carried_c[:] = 0.0
-            dh = error_h[:, t] + carried_h
-            dc = dh * through_o[:, t] + carried_c
-            delta_a[:, t, :3 * hidden] = np.tile(dc, 3) * local[:, t]
-            delta_a[:, t, 3 * hidden:] = dh * out_gate[:, t]
-            carried_h = delta_a[:, t] @ self.W_rc
-            carried_c = dc * f[:, t]
-        flat = delta_a.reshape(-1, 4 * hidden)           # sums over (batch, time)
+            cut = t == n_steps - 1 or (truncate is not None and (t + 1) % truncate == 0)
+            backward_step(tape, t, error_h[t], dh, dc, self.W_rc, cut=cut)
+        flat = tape.delta.reshape(-1, 4 * hidden)          # sums over (time, batch)
         flat_o = delta_o.reshape(-1, self.n_outputs)
+        grad_in = flat.T @ u_one                           # [dW_ri, dt_r]
         grads = {
-            "W_ri": flat.T @ u.reshape(-1, self.n_inputs),
-            "W_rc": flat.T @ h[:, :-1].reshape(-1, hidden),
-            "t_r": flat.sum(axis=0),
-            "W_or": flat_o.T @ h[:, 1:].reshape(-1, hidden),
+            "W_ri": grad_in[:, :n_inputs].copy(),
+            "W_rc": flat.T @ tape.h[:-1].reshape(-1, hidden),
+            "t_r": grad_in[:, n_inputs].copy(),
+            "W_or": flat_o.T @ tape.h[1:].reshape(-1, hidden),
             "t_o": flat_o.sum(axis=0),
         }
         return value, grads
@@ -278,3 +269,107 @@ class LSTM(StateSpaceModel):
         return (f"LSTM(n_inputs={self.n_inputs}, n_hidden={self.n_hidden}, "
                 f"n_outputs={self.n_outputs}, "
                 f"output_activation='{self.output_activation.name}')")
+
+
+# ------------------------------------------------------------ one BPTT step
+@dataclass(frozen=True)
+class Tape:
+    """What the forward pass of :meth:`LSTM.loss_and_gradients` records.
+
+    Time-major arrays, allocated once per batch, so that every step's slice
+    is one contiguous block. Step ``t`` (0-based) reads ``h[t]``, ``c[t]``
+    (the states before it) and writes ``h[t + 1]``, ``c[t + 1]``.
+    """
+
+    a: np.ndarray          # (T, B, 4H): the gates' net inputs a(t)
+    gates: np.ndarray      # (T, B, 4H): i, f, g, o side by side
+    c: np.ndarray          # (T + 1, B, H): cell states c(0..T)
+    h: np.ndarray          # (T + 1, B, H): outputs h(0..T)
+    tanh_c: np.ndarray     # (T, B, H)
+    slope: np.ndarray      # (T, B, 4H): see prepare_backward
+    through_o: np.ndarray  # (T, B, H): d h(t) / d c(t), see prepare_backward
+    delta: np.ndarray      # (T, B, 4H): dL / da(t)
+    recurrent: np.ndarray  # (B, 4H): scratch for W_rc h(t-1)
+    scratch: np.ndarray    # (B, H)
+
+    @classmethod
+    def allocate(cls, n_steps: int, n_batch: int, hidden: int) -> "Tape":
+        four = (n_steps, n_batch, 4 * hidden)
+        one = (n_steps, n_batch, hidden)
+        states = (n_steps + 1, n_batch, hidden)
+        return cls(np.empty(four), np.empty(four), np.empty(states), np.empty(states),
+                   np.empty(one), np.empty(four), np.empty(one), np.empty(four),
+                   np.empty((n_batch, 4 * hidden)), np.empty((n_batch, hidden)))
+
+    def prepare_backward(self) -> None:
+        """Everything backward that does not depend on the recursion, all steps at once.
+
+        ``slope`` becomes ``(g i (1-i), c(t-1) f (1-f), i (1-g^2), tanh c o (1-o))``,
+        the derivatives of ``c(t)`` by ``a_i, a_f, a_g`` and of ``h(t)`` by
+        ``a_o``: the first three blocks multiply ``dc(t)``, the last ``dh(t)``;
+        ``through_o`` becomes ``o (1 - tanh^2 c)``, the derivative of ``h(t)``
+        by ``c(t)``.
+        """
+        hidden = self.h.shape[-1]
+        i, f, g, o = (self.gates[..., k * hidden:(k + 1) * hidden] for k in range(4))
+        slope = self.slope
+        np.subtract(1.0, self.gates, out=slope)           # s (1 - s), every block,
+        np.multiply(slope, self.gates, out=slope)         # ...
+        s_i, s_f, s_g, s_o = (slope[..., k * hidden:(k + 1) * hidden] for k in range(4))
+        np.multiply(g, g, out=s_g)                        # but 1 - g^2 for the cell
+        np.subtract(1.0, s_g, out=s_g)
+        np.multiply(s_g, i, out=s_g)
+        np.multiply(s_i, g, out=s_i)
+        np.multiply(s_f, self.c[:-1], out=s_f)
+        np.multiply(s_o, self.tanh_c, out=s_o)
+        np.multiply(self.tanh_c, self.tanh_c, out=self.through_o)
+        np.subtract(1.0, self.through_o, out=self.through_o)
+        np.multiply(self.through_o, o, out=self.through_o)
+
+
+def forward_step(tape: Tape, t: int, W_rc_T: np.ndarray) -> None:
+    """Step ``t`` of a batch: the LSTM equations, in place in ``tape``.
+
+    ``tape.a[t]`` holds ``W_ri u(t) + t_r`` on entry; ``W_rc_T`` is ``W_rc.T``.
+    The sigmoid is ``1 / (1 + exp(-a))`` (as accurate as
+    ``scipy.special.expit``, and faster).
+    """
+    hidden = W_rc_T.shape[0]
+    a, gates, c = tape.a[t], tape.gates[t], tape.c[t + 1]
+    a += np.matmul(tape.h[t], W_rc_T, out=tape.recurrent)  # a = W_ri u + t_r + W_rc h
+    np.negative(a, out=gates)                              # i, f, o = sigmoid(a)
+    np.exp(gates, out=gates)
+    gates += 1.0
+    np.reciprocal(gates, out=gates)
+    i, f = gates[:, :hidden], gates[:, hidden:2 * hidden]
+    g, o = gates[:, 2 * hidden:3 * hidden], gates[:, 3 * hidden:]
+    np.tanh(a[:, 2 * hidden:3 * hidden], out=g)           # g = tanh(a_g)
+    np.multiply(f, tape.c[t], out=c)                       # c(t) = f c(t-1)
+    c += np.multiply(i, g, out=tape.scratch)               #        + i g
+    np.tanh(c, out=tape.tanh_c[t])
+    np.multiply(o, tape.tanh_c[t], out=tape.h[t + 1])      # h(t) = o tanh c(t)
+
+
+def backward_step(tape: Tape, t: int, error_h: np.ndarray, dh: np.ndarray, dc: np.ndarray,
+                  W_rc: np.ndarray, *, cut: bool = False) -> None:
+    """Step ``t`` back: ``dL/da(t)`` into ``tape.delta[t]``.
+
+    On entry ``dh`` and ``dc`` hold ``dL/dh(t+1)`` and ``dL/dc(t+1)``; on
+    return ``dL/dh(t)`` and ``dL/dc(t)``, each the sum of the error from the
+    readout (``error_h``) and the error carried back from step ``t + 1``
+    (none after the last step, or where truncation cuts the paths: ``cut``).
+    Needs :meth:`Tape.prepare_backward` first.
+    """
+    hidden = dh.shape[-1]
+    if cut:
+        dh[:] = error_h
+        dc[:] = 0.0
+    else:
+        np.matmul(tape.delta[t + 1], W_rc, out=dh)         # W_rc^T delta(t+1)
+        dh += error_h
+        dc *= tape.gates[t + 1, :, hidden:2 * hidden]      # f(t+1) dc(t+1)
+    dc += np.multiply(dh, tape.through_o[t], out=tape.scratch)
+    slope = tape.slope[t].reshape(-1, 4, hidden)
+    delta = tape.delta[t].reshape(-1, 4, hidden)
+    np.multiply(slope[:, :3], dc[:, None, :], out=delta[:, :3])  # a_i, a_f, a_g
+    np.multiply(slope[:, 3], dh, out=delta[:, 3])                # a_o

@@ -19,13 +19,27 @@ over ``W_or`` and ``t_o``: the bias ``t_o`` is not penalised. It centres the
 features and targets (which removes the bias exactly) and solves the penalised
 least-squares problem for the centred data, never forming an inverse:
 
-* ``solver="qr"`` (default) factors the stacked matrix
-  ``[Z_c; sqrt(lambda) I]``, so the condition number is not squared; safe for
-  the tiny ``lambda`` that chaotic-series prediction wants;
-* ``solver="cholesky"`` solves the normal equations
-  ``(Z_c^T Z_c + lambda I) W^T = Z_c^T D_c`` with a Cholesky factorisation:
-  several times faster for many samples, but it squares the condition number,
-  so use it only with a ridge that is not tiny relative to the feature scale.
+* ``solver="auto"`` (default) solves the normal equations
+  ``(Z_c^T Z_c + lambda I) W^T = Z_c^T D_c`` with a Cholesky factorisation of
+  the Gram matrix (formed by a symmetric rank-k update, half the work of a
+  general product), then *refines* the solution: the residual
+  ``D_c - Z_c W^T`` of the original data is solved for a correction with the
+  same factor until the correction is below ``1e-10`` of the weights. Each
+  correction shrinks the error by a factor of roughly ``eps * cond^2``
+  (``eps`` the float64 round-off, ``cond`` the condition number of the
+  stacked matrix below), so where that is well below 1 the result agrees
+  with the QR solver's to round-off (the tests check 1e-6 against an SVD
+  least-squares solution at ``cond`` about 1e6), at a fraction of its cost;
+  if the Cholesky factorisation fails or three corrections do not reach the
+  tolerance, the problem is too badly conditioned for it and the QR solver
+  is used instead;
+* ``solver="qr"`` factors the stacked matrix ``[Z_c; sqrt(lambda) I]``, so the
+  condition number is not squared; safe for the tiny ``lambda`` that
+  chaotic-series prediction wants, but several times slower than ``"auto"``
+  for many samples;
+* ``solver="cholesky"`` solves the normal equations once, without
+  refinement: it squares the condition number, so use it only with a ridge
+  that is not tiny relative to the feature scale.
 
 Many independent readouts (one per reservoir of an ensemble) are fitted at
 once by giving ``features`` and ``targets`` a leading axis of runs.
@@ -41,10 +55,14 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.blas
+import scipy.linalg.lapack
 
 from rnnbook.validation import as_float_array, check_finite_float
 
-SOLVERS = ("qr", "cholesky")
+SOLVERS = ("auto", "qr", "cholesky")
+REFINE_TOL = 1e-10      # "auto": stop when a correction is below this fraction of W
+REFINE_STEPS = 3        # "auto": corrections at most, else the QR solver
 
 
 class Readout(NamedTuple):
@@ -85,6 +103,11 @@ class Readout(NamedTuple):
 def _solve_centred(Z: np.ndarray, D: np.ndarray, ridge: float, solver: str) -> np.ndarray:
     """Return ``W^T`` (``(..., F, O)``) minimising ``|Z W^T - D|^2 + ridge |W|^2``."""
     n_features = Z.shape[-1]
+    if solver == "auto":
+        if Z.ndim == 3:
+            return np.stack([_solve_centred(z, d, ridge, solver) for z, d in zip(Z, D)])
+        W_t = _solve_refined(Z, D, ridge)
+        return _solve_centred(Z, D, ridge, "qr") if W_t is None else W_t
     if solver == "cholesky":
         gram = np.swapaxes(Z, -1, -2) @ Z
         gram = gram + ridge * np.eye(n_features)
@@ -106,7 +129,37 @@ def _solve_centred(Z: np.ndarray, D: np.ndarray, ridge: float, solver: str) -> n
     return np.linalg.solve(r, np.swapaxes(q, -1, -2) @ rhs)
 
 
-def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "qr") -> Readout:
+def _solve_refined(Z: np.ndarray, D: np.ndarray, ridge: float) -> np.ndarray | None:
+    """The ``"auto"`` solver for one problem; ``None`` if it is too badly conditioned.
+
+    Cholesky of ``G = Z^T Z + ridge I`` (upper triangle from BLAS ``dsyrk``),
+    a first solution from the normal equations, then corrections from the
+    residual of the original problem, ``G dW = Z^T (D - Z W) - ridge W``.
+    """
+    Z = np.ascontiguousarray(Z)
+    gram = scipy.linalg.blas.dsyrk(1.0, Z.T)         # Z^T Z, upper triangle (Z.T: no copy)
+    gram[np.diag_indices_from(gram)] += ridge
+    factor, info = scipy.linalg.lapack.dpotrf(gram, lower=0, clean=0, overwrite_a=1)
+    if info != 0:                                    # not numerically positive definite
+        return None
+
+    def solve(rhs):
+        x, info = scipy.linalg.lapack.dpotrs(factor, rhs, lower=0)
+        return x if info == 0 else np.full_like(rhs, np.nan)
+
+    W_t = solve(Z.T @ D)
+    for _ in range(REFINE_STEPS):
+        correction = solve(Z.T @ (D - Z @ W_t) - ridge * W_t)
+        W_t += correction
+        if not np.all(np.isfinite(W_t)):
+            return None
+        size = np.linalg.norm(correction, axis=0)
+        if np.all(size <= REFINE_TOL * np.linalg.norm(W_t, axis=0)):
+            return W_t
+    return None
+
+
+def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "auto") -> Readout:
     """Fit a linear readout with an unpenalised bias by ridge regression.
 
     Parameters
@@ -121,8 +174,9 @@ def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "qr") -> 
     ridge : float
         The penalty ``lambda >= 0`` on ``W_or`` (not on ``t_o``). With 0 the
         problem must have full column rank.
-    solver : {"qr", "cholesky"}
-        See the module docstring.
+    solver : {"auto", "qr", "cholesky"}
+        See the module docstring: ``"auto"`` (Cholesky with iterative
+        refinement, QR when that fails) and ``"qr"`` agree to round-off.
 
     Returns
     -------
