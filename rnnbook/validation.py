@@ -13,6 +13,12 @@ import numpy as np
 
 SeedLike = int | np.random.Generator | None
 
+#: The largest size (a number of steps, units, samples, symbols ...) any
+#: argument may ask for: an array of this many float64 numbers takes 800 MB, so
+#: anything larger is refused with a clear error instead of a MemoryError
+#: (or minutes of swapping) at allocation.
+MAX_SIZE = 10 ** 8
+
 
 def as_generator(seed: SeedLike) -> np.random.Generator:
     """Turn a seed into a :class:`numpy.random.Generator`.
@@ -51,35 +57,129 @@ def as_generator(seed: SeedLike) -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
-def check_positive_int(name: str, value) -> int:
-    """Return ``value`` as an ``int`` after checking that it is a positive integer.
+def check_positive_int(name: str, value, *, maximum: int = MAX_SIZE) -> int:
+    """Return ``value`` as an ``int`` after checking that it is an integer in ``1 .. maximum``.
 
     Raises
     ------
     TypeError
         If ``value`` is not an integer (bools and floats are refused, even 3.0).
     ValueError
-        If ``value`` is zero or negative.
+        If ``value`` is zero, negative or larger than ``maximum`` (by default
+        :data:`MAX_SIZE`: a size nothing in the book needs, refused before
+        anything is allocated).
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a positive integer; got {type(value).__name__} {value!r}")
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer; got {value}")
+    if value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}; got {value}")
     return int(value)
 
 
-def check_nonnegative_int(name: str, value) -> int:
-    """Return ``value`` as an ``int`` after checking that it is an integer ``>= 0``.
+def check_nonnegative_int(name: str, value, *, maximum: int = MAX_SIZE) -> int:
+    """Return ``value`` as an ``int`` after checking that it is an integer in ``0 .. maximum``.
 
     Raises ``TypeError`` for a non-integer (bools and floats too) and
-    ``ValueError`` for a negative one, like :func:`check_positive_int`.
+    ``ValueError`` for a negative one or one above ``maximum``, like
+    :func:`check_positive_int`.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a non-negative integer; got {type(value).__name__} "
                         f"{value!r}")
     if value < 0:
         raise ValueError(f"{name} must be a non-negative integer; got {value}")
+    if value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}; got {value}")
     return int(value)
+
+
+def check_int(name: str, value) -> int:
+    """Return ``value`` as an ``int`` after checking that it is an integer (any sign; no bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__} {value!r}")
+    return int(value)
+
+
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` after checking that it is ``True`` or ``False`` (numpy bools too)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_choice(name: str, value, options):
+    """Return ``value`` after checking that it is one of ``options`` (strings, say)."""
+    options = tuple(options)
+    if not any(value is o or (type(value) is type(o) and value == o) for o in options):
+        raise ValueError(f"{name} must be one of {', '.join(repr(o) for o in options)}; "
+                         f"got {value!r}")
+    return value
+
+
+def check_instance(name: str, value, types, what: str | None = None):
+    """Return ``value`` after checking that it is an instance of ``types``."""
+    if not isinstance(value, types):
+        if what is None:
+            classes = types if isinstance(types, tuple) else (types,)
+            what = " or ".join(c.__name__ for c in classes)
+        raise TypeError(f"{name} must be a {what}; got {type(value).__name__}")
+    return value
+
+
+def check_methods(name: str, value, methods) -> object:
+    """Return ``value`` after checking that it has the callable ``methods`` (duck typing)."""
+    missing = [m for m in methods if not callable(getattr(value, m, None))]
+    if missing:
+        raise TypeError(f"{name} must be a model with {', '.join(m + '()' for m in methods)}; "
+                        f"got {type(value).__name__} without {', '.join(missing)}")
+    return value
+
+
+def check_callable(name: str, value):
+    """Return ``value`` after checking that it can be called."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable; got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_float_range(name: str, value, low: float | None = None, high: float | None = None,
+                      *, low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``value`` as a finite ``float`` after checking that it lies in an interval.
+
+    ``low`` and ``high`` (``None``: unbounded) are included unless
+    ``low_open``/``high_open``; the message names ``name`` and the interval.
+    """
+    value = check_finite_float(name, value)
+    below = low is not None and (value <= low if low_open else value < low)
+    above = high is not None and (value >= high if high_open else value > high)
+    if below or above:
+        left = "-inf" if low is None else f"{low:g}"
+        right = "inf" if high is None else f"{high:g}"
+        interval = f"{'(' if low_open or low is None else '['}{left}, {right}" \
+                   f"{')' if high_open or high is None else ']'}"
+        raise ValueError(f"{name} must lie in {interval}; got {value}")
+    return value
+
+
+def check_nonnegative_float(name: str, value) -> float:
+    """Return ``value`` as a ``float`` after checking that it is finite and ``>= 0``."""
+    return check_float_range(name, value, 0.0)
+
+
+def check_labels(name: str, value, n: int | None = None) -> list[str]:
+    """Check a sequence of label strings (an alphabet, legend entries); at least ``n`` if given.
+
+    A string counts as a sequence of one-character labels (``"abc"``).
+    """
+    if isinstance(value, (str, list, tuple)) and all(isinstance(v, str) for v in value):
+        labels = list(value)
+    else:
+        raise TypeError(f"{name} must be a sequence of strings; got {type(value).__name__}")
+    if n is not None and len(labels) < n:
+        raise ValueError(f"{name} must hold at least {n} labels; got {len(labels)}")
+    return labels
 
 
 def check_finite_float(name: str, value) -> float:
@@ -179,7 +279,9 @@ def check_smoothing(alpha) -> float:
 
 def check_smoothings(alphas) -> list[float]:
     """Check a non-empty list of additive-smoothing constants (for a sweep)."""
-    alphas = [check_smoothing(a) for a in alphas]
+    if isinstance(alphas, (str, bytes)) or not hasattr(alphas, "__iter__"):
+        raise TypeError(f"alphas must be a sequence of smoothing constants; got {alphas!r}")
+    alphas = [check_positive_float("alphas", a) for a in alphas]
     if not alphas:
         raise ValueError("alphas must hold at least one smoothing constant")
     return alphas
