@@ -11,7 +11,8 @@ the state transition ``f`` is built and how the readout ``h`` is fitted.
 """
 
 from rnnbook.core import StateSpaceModel, Trajectory
+from rnnbook.gru import GRU
 from rnnbook.rnn import RNN
 
-__all__ = ["RNN", "StateSpaceModel", "Trajectory"]
+__all__ = ["GRU", "RNN", "StateSpaceModel", "Trajectory"]
 __version__ = "0.1.0"

@@ -51,18 +51,29 @@ def identity(a):
     return np.asarray(a, dtype=np.float64)
 
 
+def _check_axis(axis, ndim: int) -> int:
+    """Check an axis index of an array with ``ndim`` dimensions (negative ones count back)."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer; got {type(axis).__name__} {axis!r}")
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise ValueError(f"axis must index one of the {ndim} axes; got {axis}")
+    return int(axis)
+
+
 def softmax(a, axis: int = -1):
     """Softmax along ``axis``: :math:`e^{a_i} / \\sum_j e^{a_j}`, overflow-safe.
 
     Subtracts the maximum before exponentiating (via :func:`scipy.special.softmax`),
     so ``softmax([1000, 0])`` is ``[1, 0]`` rather than NaN.
     """
-    return special.softmax(np.asarray(a, dtype=np.float64), axis=axis)
+    a = np.asarray(a, dtype=np.float64)
+    return special.softmax(a, axis=_check_axis(axis, a.ndim))
 
 
 def log_softmax(a, axis: int = -1):
     """Logarithm of :func:`softmax`, computed without forming the softmax."""
-    return special.log_softmax(np.asarray(a, dtype=np.float64), axis=axis)
+    a = np.asarray(a, dtype=np.float64)
+    return special.log_softmax(a, axis=_check_axis(axis, a.ndim))
 
 
 @dataclass(frozen=True)
@@ -101,8 +112,11 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
-def get_activation(name: str | Activation) -> Activation:
+def get_activation(name: str | Activation, *, argument: str = "name") -> Activation:
     """Look up an activation by name (``"sigmoid"``, ``"tanh"``, ``"identity"``, ``"softmax"``).
+
+    ``argument`` is the name of the caller's argument, used in the error message
+    (``RNN`` passes ``"hidden_activation"``, for example).
 
     Raises
     ------
@@ -115,5 +129,20 @@ def get_activation(name: str | Activation) -> Activation:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
         raise ValueError(
-            f"activation must be one of {sorted(ACTIVATIONS)}; got {name!r}"
+            f"{argument} must be one of the activations {sorted(ACTIVATIONS)}; got {name!r}"
         ) from None
+
+
+def relu(a):
+    """The rectifier :math:`\\max(0, a)` (for the IRNN of chapter 5)."""
+    return np.maximum(np.asarray(a, dtype=np.float64), 0.0)
+
+
+#: Rectified linear units, for hidden layers (:class:`rnnbook.RNN` accepts an
+#: :class:`Activation` as ``hidden_activation``). Its derivative, written through
+#: the output, is 1 where the unit is active and 0 where it is off. Not in
+#: :data:`ACTIVATIONS`: the lecture's models are named by sigmoid, tanh and
+#: identity, and ``"relu"`` stays an unknown name. Introduced in chapter 5, *LSTM*,
+#: for the identity-initialised ReLU network of Le, Jaitly and Hinton (2015).
+RELU = Activation("relu", relu, lambda y: (np.asarray(y) > 0).astype(np.float64),
+                  (0.0, np.inf))

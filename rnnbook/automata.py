@@ -34,6 +34,7 @@ from rnnbook.validation import (
     as_generator,
     as_symbols,
     check_finite_float,
+    check_float_range,
     check_positive_int,
 )
 
@@ -481,7 +482,7 @@ def extract_dfa(model, strings, n_symbols: int, *, n_clusters: int, seed: SeedLi
     """
     n_symbols = check_positive_int("n_symbols", n_symbols)
     n_clusters = check_positive_int("n_clusters", n_clusters)
-    threshold = check_finite_float("threshold", threshold)
+    threshold = check_float_range("threshold", threshold, 0.0, 1.0)
     rng = as_generator(seed)
     for attribute in ("initial_state", "run", "readout"):
         if not callable(getattr(model, attribute, None)):

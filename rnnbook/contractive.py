@@ -49,6 +49,7 @@ from rnnbook.validation import (
     check_nonnegative_int,
     check_positive_int,
 )
+from rnnbook.validation import MAX_SIZE
 
 #: Jeffrey's (1990) chaos-game corners for DNA over the alphabet ``"ACGT"``:
 #: A bottom left (0, 0), C top left (0, 1), G top right (1, 1), T bottom right (1, 0).
@@ -364,9 +365,9 @@ def common_suffix_lengths(symbols, first, second, max_length: int) -> np.ndarray
     -------
     numpy.ndarray, shape ``(P,)``, int64
     """
-    symbols = np.asarray(symbols)
-    if symbols.ndim != 1 or symbols.size == 0:
-        raise ValueError(f"symbols must be a non-empty 1-D array; got shape {symbols.shape}")
+    symbols = as_symbols("symbols", symbols, MAX_SIZE)
+    if symbols.size == 0:
+        raise ValueError("symbols must be a non-empty 1-D array")
     max_length = check_positive_int("max_length", max_length)
     first, second = np.asarray(first), np.asarray(second)
     if first.shape != second.shape or first.ndim != 1:

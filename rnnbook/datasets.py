@@ -39,7 +39,14 @@ class SymbolicSequence(NamedTuple):
     alphabet: str
 
     def decode(self, start: int = 0, stop: int | None = None) -> str:
-        """The symbols ``start:stop`` as a string."""
+        """The symbols ``start:stop`` as a string (``0 <= start <= stop <= len``)."""
+        from rnnbook.validation import check_nonnegative_int
+
+        n = len(self.symbols)
+        start = check_nonnegative_int("start", start, maximum=n)
+        stop = n if stop is None else check_nonnegative_int("stop", stop, maximum=n)
+        if stop < start:
+            raise ValueError(f"stop must not be before start ({start}); got {stop}")
         return "".join(self.alphabet[i] for i in self.symbols[start:stop])
 
 

@@ -32,9 +32,14 @@ from rnnbook.validation import (
     as_float_array,
     as_generator,
     check_finite_float,
+    check_instance,
     check_positive_float,
     check_positive_int,
 )
+
+
+def _check_model(model) -> StateSpaceModel:
+    return check_instance("model", model, StateSpaceModel, "rnnbook model (a StateSpaceModel)")
 
 #: The largest slope of each activation, the factor in the contraction bound.
 MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "identity": 1.0}
@@ -66,6 +71,7 @@ def asymptotic_states(model: StateSpaceModel, u_t, x0, *, n_transient: int = 500
     numpy.ndarray, shape ``(n_keep, n_states)`` or ``(B, n_keep, n_states)``
         The states ``x(n_transient + 1) .. x(n_transient + n_keep)``.
     """
+    _check_model(model)
     n_transient = check_positive_int("n_transient", n_transient)
     n_keep = check_positive_int("n_keep", n_keep)
     x0 = as_float_array("x0", x0, ndim=(1, 2))
@@ -153,6 +159,7 @@ def trajectory_jacobians(model, u, x0=None) -> np.ndarray:
     -------
     numpy.ndarray, shape ``(T, n_states, n_states)``
     """
+    _check_model(model)
     u = as_float_array("u", u, shape=(None, model.n_inputs))
     if u.shape[0] == 0:
         raise ValueError("u must hold at least one step")
@@ -182,6 +189,9 @@ def gradient_norms(jacobians) -> np.ndarray:
         product over the last ``k`` steps.
     """
     jacobians = as_float_array("jacobians", jacobians, ndim=3)
+    if jacobians.shape[0] == 0 or jacobians.shape[1] != jacobians.shape[2]:
+        raise ValueError(f"jacobians must be a non-empty stack of square matrices, shape "
+                         f"(T, n, n); got {jacobians.shape}")
     product = np.eye(jacobians.shape[1])
     norms = np.empty(jacobians.shape[0])
     for k, J in enumerate(jacobians[::-1]):
@@ -197,11 +207,15 @@ def fit_log_slope(norms, lags=None) -> tuple[float, float]:
     at the rate ``exp(slope)`` per step. Zero norms (underflow) are left out.
     """
     norms = as_float_array("norms", norms, ndim=1)
+    if np.any(norms < 0) or np.count_nonzero(norms) < 2:
+        raise ValueError("norms must be non-negative, with at least two positive norms to "
+                         "fit a line")
     lags = np.arange(1, norms.size + 1) if lags is None else as_float_array(
         "lags", lags, shape=(norms.size,))
     keep = norms > 0
     if keep.sum() < 2:
-        raise ValueError("need at least two positive norms to fit a line")
+        raise ValueError(f"norms must hold at least two positive norms to fit a line; "
+                         f"got {int(keep.sum())}")
     slope, intercept = np.polyfit(lags[keep], np.log(norms[keep]), 1)
     return float(slope), float(intercept)
 
@@ -227,9 +241,7 @@ def limit_contraction(model: RNN, bound: float = 0.9) -> None:
     """
     if not isinstance(model, RNN):
         raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
-    bound = float(bound)
-    if not 0 < bound:
-        raise ValueError(f"bound must be positive; got {bound}")
+    bound = check_positive_float("bound", bound)
     current = contraction_bound(model)
     if current > bound:
         model.W_rc *= bound / current
@@ -250,6 +262,7 @@ def stretch_ratios(model: StateSpaceModel, n_pairs: int = 1000, *, low: float = 
     numpy.ndarray, shape ``(n_pairs,)``
         One ratio per pair; for an :class:`RNN` none exceeds :func:`contraction_bound`.
     """
+    _check_model(model)
     n_pairs = check_positive_int("n_pairs", n_pairs)
     low = check_finite_float("low", low)
     high = check_finite_float("high", high)
@@ -281,6 +294,7 @@ def forgetting_curve(model: StateSpaceModel, u, x0_a, x0_b) -> np.ndarray:
         ``||x_a(t) - x_b(t)||`` for ``t = 0 .. T``. It decays to zero when the
         network forgets its initial state, as every contraction does.
     """
+    _check_model(model)
     x0 = np.stack([as_float_array("x0_a", x0_a, shape=(model.n_states,)),
                    as_float_array("x0_b", x0_b, shape=(model.n_states,))])
     u = as_float_array("u", u, shape=(None, model.n_inputs))
@@ -315,6 +329,7 @@ def self_coupled_units(weights, *, centre: float = 0.5) -> RNN:
     weights = as_float_array("weights", weights, ndim=1)
     if weights.size == 0:
         raise ValueError("weights must hold at least one self-weight")
+    centre = check_finite_float("centre", centre)
     return RNN(np.zeros((weights.size, 1)), np.diag(weights), t_r=-centre * weights)
 
 
@@ -354,6 +369,8 @@ def periodic_points(model: RNN, inputs, starts, *, tol: float = 1e-10):
     if inputs.shape[0] == 0:
         raise ValueError("inputs must hold at least one step")
     starts = as_float_array("starts", starts, shape=(None, model.n_hidden))
+    if starts.shape[0] == 0:
+        raise ValueError("starts must hold at least one initial guess")
     tol = check_positive_float("tol", tol)
 
     def composed(x):

@@ -24,8 +24,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnbook.gru import GRU
 from rnnbook.lstm import LSTM
 from rnnbook.rnn import RNN
+from rnnbook.validation import check_instance, check_positive_int
+
+
+#: The networks that can be stacked, with the number of gate blocks in their weights.
+GATES = {RNN: 1, LSTM: 4, GRU: 3}
+NETWORKS = tuple(GATES)
 
 
 def _gate_rows(n_members: int, hidden: int, n_gates: int, k: int) -> np.ndarray:
@@ -50,12 +57,15 @@ def stack(models):
     masks : dict of numpy.ndarray of bool
         For each parameter, which entries may be non-zero.
     """
+    if isinstance(models, (str, bytes)) or not hasattr(models, "__iter__"):
+        raise TypeError(f"models must be a list of RNN or LSTM networks; got {models!r}")
     models = list(models)
     if not models:
         raise ValueError("models must hold at least one network")
     first = models[0]
-    if not isinstance(first, (RNN, LSTM)):
-        raise TypeError(f"models must be RNN or LSTM networks; got {type(first).__name__}")
+    if not isinstance(first, NETWORKS):
+        raise TypeError(f"models must be RNN, LSTM or GRU networks; got "
+                        f"{type(first).__name__}")
     def activations(m):
         return (getattr(m, "hidden_activation", None), m.output_activation)
 
@@ -68,7 +78,7 @@ def stack(models):
     if first.output_activation.derivative_from_output is None:
         raise ValueError("stacking needs an elementwise output activation (not softmax)")
     n_members, hidden, n_out = len(models), first.n_hidden, first.n_outputs
-    n_gates = 4 if isinstance(first, LSTM) else 1
+    n_gates = GATES[type(first)]
     total = n_members * hidden
     W_ri = np.zeros((n_gates * total, first.n_inputs))
     W_rc = np.zeros((n_gates * total, total))
@@ -91,8 +101,9 @@ def stack(models):
         masks["t_r"][rows] = True
         masks["W_or"][np.ix_(outs, cols)] = True
         masks["t_o"][outs] = True
-    if isinstance(first, LSTM):
-        stacked = LSTM(W_ri, W_rc, W_or, t_r, t_o, output_activation=first.output_activation)
+    if n_gates > 1:
+        stacked = type(first)(W_ri, W_rc, W_or, t_r, t_o,
+                              output_activation=first.output_activation)
     else:
         x0 = np.concatenate([m.initial_state() for m in models])
         stacked = RNN(W_ri, W_rc, W_or, t_r, t_o, hidden_activation=first.hidden_activation,
@@ -102,18 +113,28 @@ def stack(models):
 
 def project(model, masks) -> None:
     """Zero, in place, every weight that ``masks`` says must be zero."""
-    for name, value in model.parameters().items():
-        value[~masks[name]] = 0.0
+    check_instance("model", model, NETWORKS)
+    check_instance("masks", masks, dict, "dict of parameter name to boolean array")
+    params = model.parameters()
+    for name, value in params.items():
+        if name not in masks or np.shape(masks[name]) != value.shape:
+            raise ValueError(f"masks must hold a boolean array of shape {value.shape} for "
+                             f"{name} (as stack returns); got "
+                             f"{np.shape(masks[name]) if name in masks else 'none'}")
+    for name, value in params.items():
+        value[~np.asarray(masks[name], dtype=bool)] = 0.0
 
 
 def unstack(stacked, n_members: int):
     """Split a stacked network back into its ``n_members`` members (copies)."""
+    check_instance("stacked", stacked, NETWORKS)
+    n_members = check_positive_int("n_members", n_members)
     total = stacked.n_hidden
     if n_members < 1 or total % n_members or stacked.n_outputs % n_members:
-        raise ValueError(f"a network with {total} units and {stacked.n_outputs} outputs "
-                         f"cannot be split into {n_members} members")
+        raise ValueError(f"n_members must divide the stacked network's {total} units and "
+                         f"{stacked.n_outputs} outputs; got {n_members}")
     hidden, n_out = total // n_members, stacked.n_outputs // n_members
-    n_gates = 4 if isinstance(stacked, LSTM) else 1
+    n_gates = GATES[type(stacked)]
     members = []
     for k in range(n_members):
         rows = _gate_rows(n_members, hidden, n_gates, k)
@@ -121,8 +142,8 @@ def unstack(stacked, n_members: int):
         outs = k * n_out + np.arange(n_out)
         parts = (stacked.W_ri[rows], stacked.W_rc[np.ix_(rows, cols)],
                  stacked.W_or[np.ix_(outs, cols)], stacked.t_r[rows], stacked.t_o[outs])
-        if isinstance(stacked, LSTM):
-            members.append(LSTM(*parts, output_activation=stacked.output_activation))
+        if n_gates > 1:
+            members.append(type(stacked)(*parts, output_activation=stacked.output_activation))
         else:
             members.append(RNN(*parts, hidden_activation=stacked.hidden_activation,
                                output_activation=stacked.output_activation,

@@ -19,7 +19,24 @@ import numpy as np
 from rnnbook.ensemble import project, stack, unstack
 from rnnbook.optim import Adam, train
 from rnnbook.sequences import latching_task, parity_prefix_data
-from rnnbook.validation import check_positive_int
+from rnnbook.validation import (
+    as_float_array,
+    check_callable,
+    check_float_range,
+    check_nonnegative_float,
+    check_nonnegative_int,
+    check_positive_float,
+    check_positive_int,
+)
+
+
+def _check_stack_training(make_network, seed, epochs, learning_rate, batch_size):
+    """Check the arguments every stacked-training experiment shares (names as the caller's)."""
+    check_callable("make_network", make_network)
+    check_nonnegative_int("seed", seed)
+    check_positive_int("epochs", epochs)
+    check_positive_float("learning_rate", learning_rate)
+    check_positive_int("batch_size", batch_size)
 
 
 def _train_stack(make_network, n_seeds: int, seed: int, u, targets, mask, *, epochs: int,
@@ -82,9 +99,18 @@ def latching_success(make_network: Callable[[int], object], lags, *, n_seeds: in
     LatchingResult
     """
     n_seeds = check_positive_int("n_seeds", n_seeds)
+    _check_stack_training(make_network, seed, epochs, learning_rate, batch_size)
+    n_train = check_positive_int("n_train", n_train)
+    n_test = check_positive_int("n_test", n_test)
+    noise = check_nonnegative_float("noise", noise)
+    threshold = check_float_range("threshold", threshold, 0.0, 1.0)
+    if isinstance(lags, (str, bytes)) or not hasattr(lags, "__iter__"):
+        raise TypeError(f"lags must be a sequence of lags; got {lags!r}")
+    lags = [check_nonnegative_int("lags", lag) for lag in lags]
+    if not lags:
+        raise ValueError("lags must hold at least one lag")
     success, accuracy = {}, {}
     for lag in lags:
-        lag = int(lag)
         u, targets, mask, _ = latching_task(n_train, lag, noise=noise, seed=seed + 7919 * lag)
         u_test, _, _, labels = latching_task(n_test, lag, noise=noise,
                                              seed=seed + 7919 * lag + 1)
@@ -148,10 +174,13 @@ def parity_memory_accuracy(make_network: Callable[[int], object], *,
     Introduced in chapter 4, *Information latching and vanishing gradients*.
     """
     n_seeds = check_positive_int("n_seeds", n_seeds)
+    _check_stack_training(make_network, seed, epochs, learning_rate, batch_size)
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)
     max_train_length = check_positive_int("max_train_length", max_train_length)
-    lengths = [check_positive_int("lengths[i]", length) for length in lengths]
+    if window is not None:
+        window = check_positive_int("window", window)
+    lengths = [check_positive_int("lengths", length) for length in lengths]
     if not lengths:
         raise ValueError("lengths must hold at least one test length")
     rng = np.random.default_rng(seed)
@@ -166,3 +195,84 @@ def parity_memory_accuracy(make_network: Callable[[int], object], *,
         final = network.run(u_test).outputs[:, -1, :]            # (n_test, n_seeds)
         accuracy[length] = np.mean((final >= 0.5) == (d_test[:, -1, :] >= 0.5), axis=0)
     return MemoryTaskResult(accuracy, unstack(network, n_seeds))
+
+
+@dataclass
+class RegressionRunResult:
+    """Outcome of :func:`train_regression_seeds`.
+
+    Attributes
+    ----------
+    test_mse : numpy.ndarray, shape ``(n_seeds,)``
+        Each network's test mean squared error on the last step after training.
+    curves : numpy.ndarray, shape ``(n_evaluations, n_seeds)``
+        The test errors after every ``eval_every`` passes (the last row is
+        ``test_mse``).
+    passes : numpy.ndarray of int
+        The number of passes at each row of ``curves``.
+    """
+
+    test_mse: np.ndarray
+    curves: np.ndarray
+    passes: np.ndarray
+
+
+def train_regression_seeds(make_network: Callable[[int], object], u, targets, mask,
+                           u_test, target_test, *, n_seeds: int = 5, seed: int = 0,
+                           epochs: int = 20, learning_rate: float = 0.01,
+                           batch_size: int = 25, eval_every: int = 2) -> RegressionRunResult:
+    """Train networks on a last-step regression task; report every one's test error.
+
+    ``n_seeds`` networks ``make_network(seed + s)`` (one output each, identity
+    or another elementwise output activation) are trained together as one
+    block-diagonal stack (:mod:`rnnbook.ensemble`) with Adam and the squared
+    error on the steps ``mask`` selects, every member on the same data and
+    minibatches, one pass at a time (shuffled with seed ``seed + pass``). After
+    every ``eval_every`` passes, and after the last, each member's mean
+    squared error on the last step of ``u_test`` against ``target_test`` is
+    recorded. Same budget for every member: no early stopping.
+
+    Parameters
+    ----------
+    make_network : callable
+        ``make_network(seed)`` returns a fresh :class:`rnnbook.RNN` or
+        :class:`rnnbook.lstm.LSTM` with one output.
+    u, targets, mask : array_like
+        Training data, shapes ``(B, T, n_inputs)``, ``(B, T, 1)``, ``(B, T)``.
+    u_test : array_like, shape ``(B', T', n_inputs)``
+    target_test : array_like, shape ``(B',)``
+        The desired output at the last step of each test sequence.
+
+    Returns
+    -------
+    RegressionRunResult
+
+    Introduced in chapter 5, *LSTM* (the adding problem).
+    """
+    n_seeds = check_positive_int("n_seeds", n_seeds)
+    epochs = check_positive_int("epochs", epochs)
+    eval_every = check_positive_int("eval_every", eval_every)
+    _check_stack_training(make_network, seed, epochs, learning_rate, batch_size)
+    targets = as_float_array("targets", targets, shape=(None, None, 1))
+    u_test = as_float_array("u_test", u_test, ndim=3)
+    if u_test.shape[0] == 0 or u_test.shape[1] == 0:
+        raise ValueError(f"u_test must hold at least one step of one sequence; "
+                         f"got {u_test.shape}")
+    target_test = as_float_array("target_test", target_test, shape=(u_test.shape[0],))
+    if target_test.size == 0:
+        raise ValueError("target_test is empty: there is nothing to test on")
+    network, masks = stack([make_network(seed + s) for s in range(n_seeds)])
+    project(network, masks)
+    optimizer = Adam(learning_rate)
+    tiled = np.tile(targets, (1, 1, n_seeds))
+    curves, passes = [], []
+    for epoch in range(1, epochs + 1):
+        train(network, u, tiled, mask, optimizer=optimizer, epochs=1,
+              batch_size=batch_size, loss="squared_error", seed=seed + epoch,
+              after_update=lambda m: project(m, masks))
+        if epoch % eval_every == 0 or epoch == epochs:
+            final = network.run(u_test).outputs[:, -1, :]           # (B', n_seeds)
+            curves.append(np.mean((final - target_test[:, None]) ** 2, axis=0))
+            passes.append(epoch)
+    curves = np.array(curves)
+    return RegressionRunResult(curves[-1].copy(), curves, np.array(passes))

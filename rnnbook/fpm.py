@@ -323,7 +323,7 @@ class CodebookMachine(PredictionMachine):
         """
         n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
         encoder = _check_encoder(encoder, n_symbols)
-        symbols = as_symbols("symbols", symbols, n_symbols)
+        symbols = _check_training_symbols("symbols", symbols, n_symbols)
         codebook = as_float_array("codebook", codebook, shape=(None, encoder.n_states))
         if codebook.shape[0] == 0:
             raise ValueError("codebook must hold at least one vector")
@@ -519,6 +519,15 @@ def _check_n_fit(n_fit):
     return None if n_fit is None else check_positive_int("n_fit", n_fit)
 
 
+def _check_training_symbols(name: str, symbols, n_symbols) -> np.ndarray:
+    """Training symbols: at least two (one history and the symbol after it)."""
+    symbols = as_symbols(name, symbols, n_symbols)
+    if symbols.size < 2:
+        raise ValueError(f"{name} must hold at least 2 symbols to count a next symbol; "
+                         f"got {symbols.size}")
+    return symbols
+
+
 def fit_npm(symbols, encoder: StateSpaceModel, n_contexts: int, *, alpha: float = 0.1,
             skip: int = 0, n_fit: int | None = None, seed: SeedLike = None) -> CodebookMachine:
     """Fit a prediction machine by k-means on the states of a fixed state map.
@@ -558,7 +567,7 @@ def fit_npm(symbols, encoder: StateSpaceModel, n_contexts: int, *, alpha: float 
     """
     n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
     encoder = _check_encoder(encoder, n_symbols)
-    symbols = as_symbols("symbols", symbols, n_symbols)
+    symbols = _check_training_symbols("symbols", symbols, n_symbols)
     n_contexts = check_positive_int("n_contexts", n_contexts)
     alpha = check_smoothing(alpha)
     skip = _check_skip(skip, symbols.size)
@@ -634,7 +643,7 @@ def fpm_sweep(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int]
     """
     n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
     encoder = _check_encoder(encoder, n_symbols)
-    train = as_symbols("train", train, n_symbols)
+    train = _check_training_symbols("train", train, n_symbols)
     valid, test = check_valid_test(valid, test, n_symbols)
     alphas = np.array(check_smoothings(alphas))
     sizes = [check_positive_int("sizes", m) for m in sizes]

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.validation import check_finite_float
+from rnnbook.losses import check_training_data
+from rnnbook.validation import as_float_array, check_methods, check_positive_float
+
+
+def _check_problem(model, u, targets, mask):
+    """Check the model and one training batch (errors name the caller's arguments)."""
+    check_methods("model", model, ("parameters", "loss", "loss_and_gradients"))
+    check_training_data(model, u, targets, mask)
 
 
 def numerical_gradients(model, u, targets, mask=None, *, loss: str = "squared_error",
@@ -30,9 +37,8 @@ def numerical_gradients(model, u, targets, mask=None, *, loss: str = "squared_er
     when it runs) and ``loss(u, targets, mask, loss=...)``. Each entry is moved
     by ``+-epsilon`` in place and put back.
     """
-    epsilon = check_finite_float("epsilon", epsilon)
-    if epsilon <= 0:
-        raise ValueError(f"epsilon must be positive; got {epsilon}")
+    epsilon = check_positive_float("epsilon", epsilon)
+    _check_problem(model, u, targets, mask)
     numeric = {}
     for name, value in model.parameters().items():
         grad = np.zeros_like(value)
@@ -50,6 +56,10 @@ def numerical_gradients(model, u, targets, mask=None, *, loss: str = "squared_er
 
 def relative_error(numeric: np.ndarray, analytic: np.ndarray) -> float:
     """``||numeric - analytic|| / (||numeric|| + ||analytic||)``; 0 when both vanish."""
+    numeric = as_float_array("numeric", numeric)
+    if numeric.size == 0:
+        raise ValueError("numeric is empty: there is nothing to compare")
+    analytic = as_float_array("analytic", analytic, shape=numeric.shape)
     scale = np.linalg.norm(numeric) + np.linalg.norm(analytic)
     return 0.0 if scale == 0 else float(np.linalg.norm(numeric - analytic) / scale)
 
@@ -63,6 +73,8 @@ def check_gradients(model, u, targets, mask=None, *, loss: str = "squared_error"
     dict of float
         One relative error per parameter name.
     """
+    _check_problem(model, u, targets, mask)
+    epsilon = check_positive_float("epsilon", epsilon)
     _, analytic = model.loss_and_gradients(u, targets, mask, loss=loss)
     numeric = numerical_gradients(model, u, targets, mask, loss=loss, epsilon=epsilon)
     return {name: relative_error(numeric[name], analytic[name]) for name in numeric}

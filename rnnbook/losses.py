@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook.activations import Activation, log_softmax
-from rnnbook.validation import as_float_array
+from rnnbook.validation import as_float_array, check_instance, check_methods
 
 LOSSES = ("squared_error", "cross_entropy")
 
@@ -37,7 +37,7 @@ def check_loss(loss: str, output_activation: Activation) -> str:
     """Check that ``loss`` is known and fits the output activation; return it."""
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
-    name = output_activation.name
+    name = check_instance("output_activation", output_activation, Activation).name
     if loss == "cross_entropy" and name not in ("sigmoid", "softmax"):
         raise ValueError(f"the cross_entropy loss needs sigmoid or softmax outputs; the "
                          f"output activation is {name!r}")
@@ -114,8 +114,9 @@ def check_training_data(model, u, targets, mask):
     ``mask`` ``(B, T)``; a single sequence ``(T, ...)`` becomes a batch of one,
     and ``mask=None`` selects every step.
     """
+    check_methods("model", model, ("run", "logits"))
     if getattr(model, "W_or", None) is None:
-        raise ValueError("training needs a readout: this model has no readout (W_or)")
+        raise ValueError("model has no readout (W_or): training needs one")
     u = as_float_array("u", u, ndim=(2, 3))
     single = u.ndim == 2
     if single:
@@ -154,8 +155,8 @@ def model_loss(model, u, targets, mask=None, *, loss: str = "squared_error", x0=
     Same definition as the ``loss_and_gradients`` methods (mean per-step loss
     over the masked steps); used by :mod:`rnnbook.gradcheck`.
     """
-    check_loss(loss, model.output_activation)
     u, targets, mask = check_training_data(model, u, targets, mask)
+    check_loss(loss, model.output_activation)
     logits = model.logits(model.run(u, x0).states)
     value, _ = loss_and_delta(loss, model.output_activation, logits,
                               model.output_activation(logits), targets, mask / mask.sum())

@@ -1243,3 +1243,34 @@ def segment_readouts(liquid: Liquid, templates, *, n_train: int, n_test: int,
             guess = readout.predict(z[n_train:]).argmax(-1)
             accuracy[i, k] = np.mean(guess == labels[n_train:, k])
     return SegmentReadouts(times, accuracy, run, labels, n_train)
+
+
+def segment_readouts_liquids(n_liquids: int, *, n_train: int, n_test: int, times,
+                             n_segments: int = 4, n_templates: int = 2,
+                             length: float = 250.0, rate: float = 20.0,
+                             jitter: float = 4.0, ridge: float = 0.1,
+                             seed: SeedLike = None) -> np.ndarray:
+    """The fading-memory experiment of :func:`segment_readouts` on several liquids.
+
+    Each liquid is drawn afresh (:func:`liquid_network`, dynamic synapses),
+    with its own templates (:func:`segment_templates`), trials and initial
+    states, all from one generator made from ``seed``, so the spread over
+    liquids is the spread of the whole experiment.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_liquids, len(times), n_segments)``
+        ``accuracy[j, i, k]``: test accuracy of liquid ``j``'s readout for
+        segment ``k`` (0 the oldest) at ``times[i]`` (ms).
+    """
+    n_liquids = check_positive_int("n_liquids", n_liquids)
+    rng = as_generator(seed)
+    accuracy = []
+    for _ in range(n_liquids):
+        liquid = Liquid(liquid_network(seed=rng))
+        templates = segment_templates(n_segments, n_templates, length=length, rate=rate,
+                                      seed=rng)
+        accuracy.append(segment_readouts(liquid, templates, n_train=n_train, n_test=n_test,
+                                         times=times, length=length, jitter=jitter,
+                                         ridge=ridge, seed=rng).accuracy)
+    return np.array(accuracy)

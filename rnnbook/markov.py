@@ -81,6 +81,7 @@ from rnnbook.validation import (
     check_smoothings,
     check_valid_test,
 )
+from rnnbook.validation import MAX_SIZE
 
 #: The smoothing constants :func:`ngram_sweep` and :func:`vlmm_sweep` choose from.
 DEFAULT_ALPHAS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0,
@@ -101,13 +102,20 @@ def _check_depth(name: str, value, n_symbols: int) -> int:
     return int(value)
 
 
-def _check_threshold(threshold) -> float:
+def _check_train(train, n_symbols: int) -> np.ndarray:
+    train = as_symbols("train", train, n_symbols)
+    if train.size < 2:
+        raise ValueError(f"train must hold at least 2 symbols; got {train.size}")
+    return train
+
+
+def _check_threshold(threshold, name: str = "threshold") -> float:
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"threshold must be a real number; got {type(threshold).__name__} "
+        raise TypeError(f"{name} must be a real number; got {type(threshold).__name__} "
                         f"{threshold!r}")
     threshold = float(threshold)
     if np.isnan(threshold) or threshold < 0:
-        raise ValueError(f"threshold must be non-negative (it may be inf); got {threshold}")
+        raise ValueError(f"{name} must be non-negative (it may be inf); got {threshold}")
     return threshold
 
 
@@ -734,7 +742,7 @@ def sample_context_source(contexts, length: int, *, seed: SeedLike = None) -> np
         if p.size != n_symbols or np.any(p < 0) or abs(p.sum() - 1) > 1e-8:
             raise ValueError(f"contexts[{context!r}] must be {n_symbols} non-negative "
                              f"probabilities summing to 1; got {p}")
-        key = tuple(as_symbols(f"context {context!r}", np.array(context, dtype=np.int64),
+        key = tuple(as_symbols(f"contexts key {context!r}", np.array(context, dtype=np.int64),
                                n_symbols).tolist())
         table[key] = np.cumsum(p)
     longest = max(len(key) for key in table)
@@ -839,6 +847,8 @@ def ngram_sweep(train, valid, test, n_symbols: int, orders: Sequence[int], *,
     n_symbols = check_positive_int("n_symbols", n_symbols)
     valid, test = check_valid_test(valid, test, n_symbols)
     alphas = check_smoothings(alphas)
+    train = _check_train(train, n_symbols)
+    orders = [check_nonnegative_int("orders", order) for order in orders]
     models = [fit_ngram(train, n_symbols, order, alpha=alphas[0]) for order in orders]
     if not models:
         raise ValueError("orders must hold at least one order")
@@ -873,12 +883,14 @@ def vlmm_sweep(train, valid, test, n_symbols: int, thresholds: Sequence[float], 
     n_symbols = check_positive_int("n_symbols", n_symbols)
     valid, test = check_valid_test(valid, test, n_symbols)
     alphas = check_smoothings(alphas)
-    thresholds = [_check_threshold(th) for th in thresholds]
+    train = _check_train(train, n_symbols)
+    thresholds = [_check_threshold(th, "thresholds") for th in thresholds]
     if not thresholds:
         raise ValueError("thresholds must hold at least one threshold")
-    counts = [min_count] if isinstance(min_count, numbers.Integral) else list(min_count)
+    counts = list(min_count) if isinstance(min_count, (list, tuple, np.ndarray)) else [min_count]
     if not counts:
         raise ValueError("min_count must be a positive integer or a non-empty sequence of them")
+    counts = [check_positive_int("min_count", count) for count in counts]
     best = None
     for count in counts:
         full = fit_vlmm(train, n_symbols, max_depth=max_depth, threshold=0.0,
@@ -990,9 +1002,7 @@ def split_sequence(symbols, fractions: Sequence[float] = (0.7, 0.15, 0.15)):
     tuple of numpy.ndarray
         One block per fraction, in order, each non-empty.
     """
-    symbols = np.asarray(symbols)
-    if symbols.ndim != 1:
-        raise ValueError(f"symbols must be 1-D; got shape {symbols.shape}")
+    symbols = as_symbols("symbols", symbols, MAX_SIZE)
     fractions = as_float_array("fractions", fractions, ndim=1)
     if fractions.size == 0 or np.any(fractions <= 0) or abs(fractions.sum() - 1) > 1e-9:
         raise ValueError(f"fractions must be positive and sum to 1; got {fractions}")

@@ -23,7 +23,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnnbook.validation import SeedLike, as_generator, check_finite_float, check_positive_int
+from rnnbook.validation import (
+    SeedLike,
+    as_float_array,
+    as_generator,
+    check_callable,
+    check_finite_float,
+    check_float_range,
+    check_instance,
+    check_methods,
+    check_nonnegative_float,
+    check_positive_float,
+    check_positive_int,
+)
+
+
+def _check_grads(grads, name: str = "grads") -> dict:
+    """Check a non-empty dict of parameter name to finite real arrays."""
+    check_instance(name, grads, dict, "dict of parameter name to array")
+    if not grads:
+        raise ValueError(f"{name} must hold at least one array")
+    return {key: as_float_array(f"{name}[{key!r}]", value) for key, value in grads.items()}
 
 
 class Optimizer:
@@ -53,6 +73,14 @@ class Optimizer:
         TypeError
             If a gradient is not a real numeric array.
         """
+        check_instance("params", params, dict, "dict of parameter name to array")
+        check_instance("grads", grads, dict, "dict of parameter name to array")
+        if not params:
+            raise ValueError("params must hold at least one parameter")
+        for name, value in params.items():
+            if not (isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating)):
+                raise TypeError(f"params[{name!r}] must be a float numpy array (updated in "
+                                f"place); got {type(value).__name__}")
         missing = set(params) - set(grads)
         extra = set(grads) - set(params)      # a misspelt key would otherwise be ignored
         if missing or extra:
@@ -67,14 +95,14 @@ class Optimizer:
         for name, value in params.items():
             grad = np.asarray(grads[name])
             if grad.shape != value.shape:
-                raise ValueError(f"the gradient of {name} has shape {grad.shape}, the "
+                raise ValueError(f"grads[{name!r}] has shape {grad.shape}, the "
                                  f"parameter {value.shape}")
             if grad.dtype == bool or not (np.issubdtype(grad.dtype, np.integer)
                                           or np.issubdtype(grad.dtype, np.floating)):
-                raise TypeError(f"the gradient of {name} must be a real numeric array; got "
+                raise TypeError(f"grads[{name!r}] must be a real numeric array; got "
                                 f"dtype {grad.dtype}")
             if not np.all(np.isfinite(grad)):
-                raise ValueError(f"the gradient of {name} contains NaN or inf, so no "
+                raise ValueError(f"grads[{name!r}] contains NaN or inf, so no "
                                  f"parameter was updated (training has diverged: lower the "
                                  f"learning rate or clip the gradients before they overflow)")
             checked.append((value, name, grad))
@@ -130,10 +158,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8):
         super().__init__(learning_rate)
-        self.beta1, self.beta2 = float(beta1), float(beta2)
-        self.epsilon = float(epsilon)
-        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
-            raise ValueError(f"beta1 and beta2 must be in [0, 1); got {beta1}, {beta2}")
+        self.beta1 = check_float_range("beta1", beta1, 0.0, 1.0, high_open=True)
+        self.beta2 = check_float_range("beta2", beta2, 0.0, 1.0, high_open=True)
+        self.epsilon = check_positive_float("epsilon", epsilon)
 
     def _update(self, name, grad):
         st = self.state.setdefault(name, {"m": np.zeros_like(grad), "v": np.zeros_like(grad),
@@ -148,6 +175,7 @@ class Adam(Optimizer):
 
 def global_norm(grads: dict[str, np.ndarray]) -> float:
     """The Euclidean norm of all gradients together."""
+    grads = _check_grads(grads)
     return float(np.sqrt(sum(np.sum(np.square(g)) for g in grads.values())))
 
 
@@ -161,9 +189,8 @@ def clip_by_global_norm(grads: dict[str, np.ndarray], max_norm: float):
     norm : float
         The global norm before clipping.
     """
-    max_norm = check_finite_float("max_norm", max_norm)
-    if max_norm <= 0:
-        raise ValueError(f"max_norm must be positive; got {max_norm}")
+    max_norm = check_positive_float("max_norm", max_norm)
+    grads = _check_grads(grads)
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: g * scale for name, g in grads.items()}, norm
@@ -231,18 +258,32 @@ def train(model, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
     -------
     History
     """
-    epochs = check_positive_int("epochs", epochs)
-    u = np.asarray(u, dtype=float)
-    targets = np.asarray(targets, dtype=float)
+    check_methods("model", model, ("parameters", "loss_and_gradients"))
+    check_instance("optimizer", optimizer, Optimizer,
+                   "rnnbook.optim.Optimizer instance (SGD(0.1), Adam(), ...)")
+    epochs = check_positive_int("epochs", epochs, maximum=10 ** 7)
+    u = as_float_array("u", u, ndim=(2, 3))
+    targets = as_float_array("targets", targets, ndim=u.ndim)
+    if mask is not None:
+        mask = as_float_array("mask", mask, ndim=u.ndim - 1)
+    if clip is not None:
+        clip = check_positive_float("clip", clip)
+    if report_every is not None:
+        report_every = check_positive_int("report_every", report_every)
+    if stop_below is not None:
+        stop_below = check_nonnegative_float("stop_below", stop_below)
+    if truncate is not None:
+        truncate = check_positive_int("truncate", truncate)
+    if after_update is not None:
+        check_callable("after_update", after_update)
     if u.ndim == 2:
         u, targets = u[None], targets[None]
-        mask = None if mask is None else np.asarray(mask, dtype=float)[None]
+        mask = None if mask is None else mask[None]
     n_sequences = u.shape[0]
     if targets.shape[:1] != (n_sequences,):
         raise ValueError(f"targets must hold {n_sequences} sequences like u; got shape "
                          f"{targets.shape}")
     if mask is not None:
-        mask = np.asarray(mask, dtype=float)
         if mask.shape[:1] != (n_sequences,):
             raise ValueError(f"mask must hold {n_sequences} sequences like u; got shape "
                              f"{mask.shape}")

@@ -12,12 +12,28 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import inspect
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
 from rnnbook.rnn import RNN
-from rnnbook.validation import as_float_array
+from rnnbook.validation import (
+    as_float_array,
+    as_generator,
+    as_symbols,
+    check_bool,
+    check_callable,
+    check_finite_float,
+    check_float_range,
+    check_labels,
+    check_nonnegative_float,
+    check_nonnegative_int,
+    check_positive_float,
+    check_positive_int,
+)
+from rnnbook.validation import MAX_SIZE
 
 #: One colour per symbol or series, readable by colour-blind readers (Okabe-Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -54,6 +70,45 @@ def _axes(ax, figsize=None):
     return fig, ax
 
 
+def _check_dims(dims, n_states: int) -> tuple[int, int]:
+    """Check a pair of distinct state indices to draw (``dims``)."""
+    if not (isinstance(dims, (tuple, list)) and len(dims) == 2):
+        raise TypeError(f"dims must be a pair of state indices; got {dims!r}")
+    i, j = (check_nonnegative_int("dims", d, maximum=n_states - 1) for d in dims)
+    if i == j:
+        raise ValueError(f"dims must name two different states; got {dims!r}")
+    return i, j
+
+
+def _check_seed(seed) -> None:
+    """Check a seed the way rnnbook.validation.as_generator does (naming ``seed``)."""
+    as_generator(seed)
+
+
+def _check_curves(name: str, curves, ndim: int) -> dict:
+    """Check a non-empty dict of label to finite arrays of ``ndim`` dimensions (``curves``)."""
+    if not isinstance(curves, dict):
+        raise TypeError(f"{name} must be a dict of label to array; got {type(curves).__name__}")
+    if not curves:
+        raise ValueError(f"{name} must hold at least one entry")
+    checked = {label: as_float_array(f"{name}[{label!r}]", value, ndim=ndim)
+               for label, value in curves.items()}
+    if any(v.size == 0 for v in checked.values()):
+        raise ValueError(f"{name} holds an empty array: nothing to draw")
+    return checked
+
+
+def _check_sweep(name: str, sweep):
+    """Check a model-choice sweep (``rnnbook.markov.Sweep``) with test scores."""
+    from rnnbook.markov import Sweep
+
+    if not isinstance(sweep, Sweep):
+        raise TypeError(f"{name} must be a rnnbook.markov.Sweep; got {type(sweep).__name__}")
+    if sweep.test_nll is None:
+        raise ValueError(f"{name} has no test scores: run the sweep with test data")
+    return sweep
+
+
 def principal_plane(states):
     """The plane of the two largest principal components of a set of states.
 
@@ -68,6 +123,9 @@ def principal_plane(states):
         coordinates in that plane (centred on the mean state).
     """
     states = as_float_array("states", states, ndim=2)
+    if states.shape[0] < 2:
+        raise ValueError(f"states must hold at least 2 states to have a plane; "
+                         f"got {states.shape[0]}")
     mean = states.mean(axis=0)
     _, _, vt = np.linalg.svd(states - mean, full_matrices=False)
     # fix each component's sign, so the picture does not flip between runs
@@ -94,9 +152,13 @@ def plot_state_cloud(states, symbols, alphabet: Sequence[str], *, ax=None,
         The two state coordinates to draw.
     """
     states = as_float_array("states", states, ndim=2)
-    symbols = np.asarray(symbols)
+    if states.shape[0] == 0:
+        raise ValueError("states is empty: nothing to draw")
+    alphabet = check_labels("alphabet", alphabet)
+    symbols = as_symbols("symbols", symbols, len(alphabet))
     if symbols.shape != states.shape[:1]:
         raise ValueError(f"symbols must have shape ({states.shape[0]},); got {symbols.shape}")
+    dims = _check_dims(dims, states.shape[1])
     fig, ax = _axes(ax, (4.2, 4.0))
     for k, name in enumerate(alphabet):
         sel = symbols == k
@@ -126,8 +188,22 @@ def plot_trajectory(states, labels: Sequence[str] | None = None, *, ax=None,
         Axis limits for both coordinates (the sigmoid network's unit square by default).
     """
     states = as_float_array("states", states, ndim=2)
+    if states.shape[0] == 0:
+        raise ValueError("states is empty: nothing to draw")
+    dims = _check_dims(dims, states.shape[1])
+    if x0 is not None:
+        x0 = as_float_array("x0", x0, shape=(states.shape[1],))
+    if labels is not None:
+        labels = check_labels("labels", labels)
+        if len(labels) != states.shape[0]:
+            raise ValueError(f"labels must hold one label per state ({states.shape[0]}); "
+                             f"got {len(labels)}")
+    if limits is not None:
+        limits = tuple(as_float_array("limits", limits, shape=(2,)))
+        if limits[0] >= limits[1]:
+            raise ValueError(f"limits must be increasing (low, high); got {limits}")
     fig, ax = _axes(ax, (4.2, 4.0))
-    path = states if x0 is None else np.vstack([as_float_array("x0", x0, ndim=1), states])
+    path = states if x0 is None else np.vstack([x0, states])
     xs, ys = path[:, dims[0]], path[:, dims[1]]
     ax.plot(xs, ys, color="0.7", lw=0.8, zorder=1)
     ax.quiver(xs[:-1], ys[:-1], np.diff(xs), np.diff(ys), angles="xy", scale_units="xy",
@@ -167,9 +243,18 @@ def plot_orbit_diagram(weights, orbits, *, ax=None, title: str | None = None,
     """
     weights = as_float_array("weights", weights, ndim=1)
     orbits = as_float_array("orbits", orbits, ndim=3)
+    if weights.size == 0:
+        raise ValueError("weights is empty: nothing to draw")
     if orbits.shape[-1] != weights.size:
         raise ValueError(f"orbits must end in an axis of length {weights.size}; "
                          f"got shape {orbits.shape}")
+    if orbits.shape[0] == 0 or orbits.shape[1] == 0:
+        raise ValueError(f"orbits is empty: nothing to draw; got shape {orbits.shape}")
+    if start_labels is not None:
+        start_labels = check_labels("start_labels", start_labels)
+        if len(start_labels) != orbits.shape[0]:
+            raise ValueError(f"start_labels must hold one label per initial condition "
+                             f"({orbits.shape[0]}); got {len(start_labels)}")
     fig, ax = _axes(ax)
     for s, orbit in enumerate(orbits):
         label = None if start_labels is None else start_labels[s]
@@ -199,6 +284,8 @@ def rotation_network(scale: float, angle: float) -> RNN:
     oscillation), angles in between rotate the state (oscillation).
     The network has one input with zero weights: its dynamics are autonomous.
     """
+    scale = check_positive_float("scale", scale)
+    angle = check_finite_float("angle", angle)
     c, s = np.cos(angle), np.sin(angle)
     W_rc = scale * np.array([[c, -s], [s, c]])
     return RNN(np.zeros((2, 1)), W_rc, t_r=-W_rc @ np.array([0.5, 0.5]))
@@ -221,6 +308,7 @@ def plot_scale_dynamics(scale: float = 3.0, angle: float = 1.0, n_steps: int = 6
     from rnnbook.dynamics import asymptotic_states, classify_orbit
 
     net = rotation_network(scale, angle)
+    n_steps = check_positive_int("n_steps", n_steps, maximum=10 ** 6)
     u = np.zeros((n_steps, 1))
     states = net.run(np.broadcast_to(u, (len(EXPLORER_STARTS),) + u.shape),
                      EXPLORER_STARTS).states
@@ -259,6 +347,9 @@ def draw_elman_network(ax=None, *, n_inputs: int = 1, n_hidden: int = 2, n_outpu
     """
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+    n_inputs, n_hidden, n_outputs = (check_positive_int(name, n, maximum=99) for name, n in
+                                     [("n_inputs", n_inputs), ("n_hidden", n_hidden),
+                                      ("n_outputs", n_outputs)])
     fig, ax = _axes(ax, (5.6, 4.2))
     boxes = {"Y": (0.5, 0.86, f"output Y ({n_outputs})", PALETTE[2]),
              "X": (0.5, 0.52, f"recurrent X ({n_hidden})", PALETTE[0]),
@@ -312,11 +403,20 @@ def plot_next_symbol_prediction(probabilities, symbols, alphabet: Sequence[str],
         came next marked, and the squared error of each prediction below it.
     """
     probabilities = as_float_array("probabilities", probabilities, ndim=2)
-    symbols = np.asarray(symbols)
+    alphabet = check_labels("alphabet", alphabet)
+    if probabilities.shape[1] != len(alphabet) or np.any(probabilities < 0) or not np.allclose(
+            probabilities.sum(axis=1), 1.0, atol=1e-6):
+        raise ValueError(f"probabilities must be rows of {len(alphabet)} non-negative numbers "
+                         "summing to 1 (one per symbol of alphabet)")
+    symbols = as_symbols("symbols", symbols, len(alphabet))
+    position = check_nonnegative_int("position", position)
+    window = check_positive_int("window", window)
     n_steps = probabilities.shape[0]
     if symbols.shape[0] < n_steps + 1:
         raise ValueError(f"symbols must hold at least {n_steps + 1} entries (one more than "
                          f"probabilities); got {symbols.shape[0]}")
+    if n_steps == 0:
+        raise ValueError("probabilities is empty: nothing to draw")
     if not 0 <= position < n_steps:
         raise ValueError(f"position must be in 0 .. {n_steps - 1}; got {position}")
     stop = min(position + window, n_steps)
@@ -354,8 +454,10 @@ def plot_extraction(model, strings, n_symbols: int, n_clusters: int = 8, *, seed
     -------
     matplotlib.figure.Figure
     """
-    from rnnbook.automata import equivalent, extract_dfa
+    from rnnbook.automata import DFA, equivalent, extract_dfa
 
+    if reference is not None and not isinstance(reference, DFA):
+        raise TypeError(f"reference must be a DFA; got {type(reference).__name__}")
     result = extract_dfa(model, strings, n_symbols, n_clusters=n_clusters, seed=seed,
                          accept_empty=accept_empty)
     project = principal_plane(result.states)
@@ -417,9 +519,21 @@ def frame_player(draw: Callable[..., mpl.figure.Figure], values: Sequence, *, pa
     from IPython.display import HTML
     from PIL import Image
 
+    check_callable("draw", draw)
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"values must be a sequence of parameter values; got {values!r}")
     values = list(values)
     if not values:
         raise ValueError("values must hold at least one parameter value")
+    if not isinstance(param, str):
+        raise TypeError(f"param must be the name of an argument of draw; got {param!r}")
+    try:
+        inspect.signature(draw).bind_partial(**{param: values[0]}, **fixed)
+    except TypeError as exc:
+        raise ValueError(f"param and the fixed arguments must be arguments of draw: {exc}") \
+            from None
+    start = check_nonnegative_int("start", start)
+    dpi = check_positive_float("dpi", dpi)
     if not 0 <= start < len(values):
         raise ValueError(f"start must index values (0 .. {len(values) - 1}); got {start}")
     frames = []
@@ -490,11 +604,21 @@ def plot_code_cloud(codes, symbols=None, alphabet: Sequence[str] | None = None, 
     matplotlib.figure.Figure
     """
     codes = as_float_array("codes", codes, ndim=2)
-    if codes.shape[1] != 2:
-        raise ValueError(f"codes must have shape (T, 2); got {codes.shape}")
+    if codes.shape[1] != 2 or codes.shape[0] == 0:
+        raise ValueError(f"codes must have shape (T, 2), T > 0; got {codes.shape}")
+    colour = check_bool("colour", colour)
+    size = check_nonnegative_float("size", size)
+    # the grid has 4**grid_level cells; level 8 already draws 510 lines
+    grid_level = check_nonnegative_int("grid_level", grid_level, maximum=8)
+    if resolution is not None:
+        resolution = check_positive_int("resolution", resolution, maximum=4096)
+    if alphabet is not None:
+        alphabet = check_labels("alphabet", alphabet)
     fig, ax = _axes(ax, (4.4, 4.4))
     if colour and symbols is not None:
         symbols = np.asarray(symbols)
+        symbols = as_symbols("symbols", symbols,
+                             MAX_SIZE if alphabet is None else len(alphabet))
         if symbols.shape != codes.shape[:1]:
             raise ValueError(f"symbols must have shape ({codes.shape[0]},); "
                              f"got {symbols.shape}")
@@ -579,12 +703,23 @@ def plot_chaos_game(k: float = 0.5, source: str | None = None, *, sources=None,
 
     from rnnbook.contractive import ContractiveCoder
 
+    k = check_float_range("k", k, 0.0, 1.0, low_open=True, high_open=True)
+    n_points = check_positive_int("n_points", n_points)
+    washout = check_nonnegative_int("washout", washout)
+    if not isinstance(sources, dict):
+        raise TypeError(f"sources must be a dict of name to (symbols, alphabet); "
+                        f"got {type(sources).__name__}")
     if not sources:
         raise ValueError("sources must name at least one sequence")
     source = next(iter(sources)) if source is None else source
     if source not in sources:
         raise ValueError(f"source must be one of {list(sources)}; got {source!r}")
     symbols, alphabet, *rest = sources[source]
+    alphabet = check_labels("sources", alphabet, 2)
+    symbols = as_symbols("sources", symbols, len(alphabet))
+    if symbols.size <= washout:
+        raise ValueError(f"washout ({washout}) must be shorter than the source "
+                         f"({symbols.size} symbols)")
     corners = rest[0] if rest else None
     symbols = np.asarray(symbols)[: washout + n_points]
     coder = ContractiveCoder(len(alphabet), k, corners=corners)
@@ -638,8 +773,15 @@ def plot_architectural_bias(recurrent_scale: float = 1.0, *, symbols, alphabet: 
     from rnnbook.contractive import ContractiveCoder, suffix_distance_profile
     from rnnbook.dynamics import contraction_bound
 
-    symbols = np.asarray(symbols)
+    alphabet = check_labels("alphabet", alphabet, 2)
     n_symbols = len(alphabet)
+    symbols = as_symbols("symbols", symbols, n_symbols)
+    washout = check_nonnegative_int("washout", washout)
+    max_length = check_positive_int("max_length", max_length)
+    n_hidden = check_positive_int("n_hidden", n_hidden, maximum=10 ** 4)
+    if symbols.size <= washout + max_length:
+        raise ValueError(f"symbols must hold more than washout + max_length = "
+                         f"{washout + max_length} symbols; got {symbols.size}")
     net = RNN.random(n_symbols, n_hidden, input_scale=input_scale,
                      recurrent_scale=recurrent_scale, seed=seed)
     states = net.run(np.eye(n_symbols)[symbols]).states
@@ -682,7 +824,9 @@ def gradient_decay_network(gain: float, n_hidden: int = 64, seed: int = 2026) ->
     entries, one input, no readout. For large ``n_hidden`` such networks are
     known to settle (``gain < 1``) or to move chaotically (``gain > 1``).
     """
-    rng = np.random.default_rng(seed)
+    gain = check_nonnegative_float("gain", gain)
+    n_hidden = check_positive_int("n_hidden", n_hidden, maximum=10 ** 4)
+    rng = as_generator(seed)
     W_rc = rng.normal(0.0, 1.0 / np.sqrt(n_hidden), size=(n_hidden, n_hidden))
     W_ri = rng.normal(0.0, 1.0, size=(n_hidden, 1))
     return RNN(W_ri, gain * W_rc, hidden_activation="tanh")
@@ -704,6 +848,9 @@ def gradient_decay_norms(gain: float, noise: float = 0.1, n_steps: int = 60,
     from rnnbook.dynamics import gradient_norms, trajectory_jacobians
 
     network = gradient_decay_network(gain, n_hidden, seed)
+    noise = check_nonnegative_float("noise", noise)
+    n_steps = check_positive_int("n_steps", n_steps, maximum=10 ** 6)
+    n_transient = check_nonnegative_int("n_transient", n_transient, maximum=10 ** 6)
     rng = np.random.default_rng(seed + 1)
     u = rng.normal(0.0, noise, size=(n_transient + n_steps, 1))
     start = rng.normal(0.0, 0.5, size=n_hidden)
@@ -755,6 +902,8 @@ def plot_forget_bias(forget_bias: float = 3.0, n_steps: int = 100, n_hidden: int
     from rnnbook.dynamics import gradient_norms, trajectory_jacobians
     from rnnbook.lstm import LSTM
 
+    n_steps = check_positive_int("n_steps", n_steps, maximum=10 ** 6)
+    n_hidden = check_positive_int("n_hidden", n_hidden, maximum=10 ** 4)
     network = LSTM.random(1, n_hidden, 1, forget_bias=forget_bias, weight_scale=0.1,
                           seed=seed)
     u = np.random.default_rng(seed + 1).normal(0.0, 0.5, size=(n_steps, 1))
@@ -801,6 +950,10 @@ def plot_nll_vs_contexts(ngram, vlmm, *, ax=None, title: str | None = None,
     -------
     matplotlib.figure.Figure
     """
+    ngram, vlmm = _check_sweep("ngram", ngram), _check_sweep("vlmm", vlmm)
+    legend, log_nll = check_bool("legend", legend), check_bool("log_nll", log_nll)
+    if marked is not None:
+        marked = check_nonnegative_int("marked", marked, maximum=len(vlmm.settings) - 1)
     fig, ax = _axes(ax)
     ax.plot(ngram.n_contexts, ngram.test_nll, "o-", ms=4, lw=1.2, color=PALETTE[0],
             label="n-grams (labels: order)")
@@ -857,9 +1010,9 @@ def plot_vlmm_threshold(ngram, vlmm, threshold: float, *, title: str | None = No
     -------
     matplotlib.figure.Figure
     """
+    vlmm = _check_sweep("vlmm", vlmm)
     settings = np.asarray(vlmm.settings, dtype=float)
-    if not threshold > 0:
-        raise ValueError(f"threshold must be positive; got {threshold}")
+    threshold = check_positive_float("threshold", threshold)
     distance = np.abs(np.log(np.maximum(settings, 1e-300)) - np.log(threshold))
     i = int(np.argmin(distance))
     model = vlmm.models[i]
@@ -882,6 +1035,7 @@ def plot_echo_distances(distances: dict, *, ax=None, title: str | None = None):
 
     ``distances`` maps a label (say a spectral radius) to a 1-D array.
     """
+    distances = _check_curves("distances", distances, 1)
     fig, ax = _axes(ax)
     for i, (label, dist) in enumerate(distances.items()):
         ax.semilogy(np.arange(1, len(dist) + 1), np.maximum(dist, 1e-17),
@@ -899,6 +1053,13 @@ def plot_unit_traces(traces: dict, u=None, *, n_units: int = 4, title: str | Non
     ``traces`` maps a panel title to states of shape ``(T, N)``; ``u`` (1-D),
     if given, is drawn in grey on every panel.
     """
+    traces = _check_curves("traces", traces, 2)
+    if u is not None:
+        u = as_float_array("u", u, ndim=1)
+        if any(len(u) != len(x) for x in traces.values()):
+            raise ValueError("u must have one entry per step of the traces")
+    n_units = check_positive_int("n_units", n_units,
+                                 maximum=min(x.shape[1] for x in traces.values()))
     n_cols = min(len(traces), 2)
     n_rows = -(-len(traces) // n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(6.4, 2.4 * n_rows + 0.3),
@@ -921,6 +1082,13 @@ def plot_unit_traces(traces: dict, u=None, *, n_units: int = 4, title: str | Non
 def plot_free_run(truth, prediction, *, start: int = 0, one_step=None, ax=None,
                   title: str | None = None, ylabel: str = "$y$"):
     """A free-running (and optionally one-step) prediction against the truth."""
+    truth = as_float_array("truth", truth, ndim=1)
+    if truth.size == 0:
+        raise ValueError("truth is empty: nothing to draw")
+    prediction = as_float_array("prediction", prediction, shape=truth.shape)
+    if one_step is not None:
+        one_step = as_float_array("one_step", one_step, shape=truth.shape)
+    start = check_nonnegative_int("start", start)
     fig, ax = _axes(ax, figsize=(6.4, 3.0))
     t = start + np.arange(len(truth))
     ax.plot(t, truth, color="0.2", lw=2.2, alpha=0.35, label="truth")
@@ -940,6 +1108,14 @@ def plot_memory_curves(curves: dict, *, ax=None, title: str | None = None):
 
     ``curves`` maps a label to a :class:`rnnbook.esn.MemoryCapacity`.
     """
+    from rnnbook.esn import MemoryCapacity
+
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError("curves must be a non-empty dict of label to MemoryCapacity")
+    for mc in curves.values():
+        if not isinstance(mc, MemoryCapacity):
+            raise TypeError(f"curves must map labels to MemoryCapacity results; "
+                            f"got {type(mc).__name__}")
     fig, ax = _axes(ax)
     for i, (label, mc) in enumerate(curves.items()):
         ax.plot(mc.delays, mc.mc_k, color=PALETTE[i % len(PALETTE)], marker=".",
@@ -963,6 +1139,8 @@ def plot_esn_mackey_glass(spectral_radius: float = 0.9, leak: float = 0.3,
     from rnnbook.readout import nrmse
     from rnnbook.sequences import mackey_glass
 
+    n_units = check_positive_int("n_units", n_units, maximum=10 ** 4)
+    input_scaling = check_positive_float("input_scaling", input_scaling)
     series = np.tanh(mackey_glass(2000) - 1.0)
     model = esn.EchoStateNetwork.random(n_units, spectral_radius=spectral_radius, density=0.1,
                                         input_scaling=input_scaling, leak=leak,
@@ -1006,6 +1184,16 @@ def plot_raster(run, network, *, trial: int = 0, input_times=None, ax=None,
     -------
     matplotlib.figure.Figure
     """
+    from rnnbook.lsm import LiquidNetwork, LiquidRun
+
+    if not isinstance(run, LiquidRun):
+        raise TypeError(f"run must be a rnnbook.lsm.LiquidRun; got {type(run).__name__}")
+    if not isinstance(network, LiquidNetwork):
+        raise TypeError(f"network must be a rnnbook.lsm.LiquidNetwork; "
+                        f"got {type(network).__name__}")
+    trial = check_nonnegative_int("trial", trial, maximum=run.n_trials - 1)
+    if input_times is not None:
+        input_times = as_float_array("input_times", input_times, ndim=1)
     fig, ax = _axes(ax, figsize=(7.2, 3.6))
     order = np.argsort(network.inhibitory, kind="stable")
     row = np.empty_like(order)
@@ -1041,6 +1229,12 @@ def plot_scale_scan(scan, chosen: float | None = None, *, ax=None):
     -------
     matplotlib.figure.Figure
     """
+    from rnnbook.lsm import ScaleScan
+
+    if not isinstance(scan, ScaleScan):
+        raise TypeError(f"scan must be a rnnbook.lsm.ScaleScan; got {type(scan).__name__}")
+    if chosen is not None:
+        chosen = check_nonnegative_float("chosen", chosen)
     fig, ax = _axes(ax)
     ax.plot(scan.scales, scan.during, "o-", color=PALETTE[0], label="during the input")
     ax.plot(scan.scales, scan.after, "s-", color=PALETTE[5],
@@ -1071,6 +1265,14 @@ def plot_separation(sep, *, window=(100.0, 500.0), ax=None):
     -------
     matplotlib.figure.Figure
     """
+    from rnnbook.lsm import Separation
+
+    if not isinstance(sep, Separation):
+        raise TypeError(f"sep must be a rnnbook.lsm.Separation; got {type(sep).__name__}")
+    window = as_float_array("window", window, shape=(2,))
+    if not 0 <= window[0] < window[1] <= sep.times[-1]:
+        raise ValueError(f"window must be (start, stop) ms with 0 <= start < stop <= "
+                         f"{sep.times[-1]:g}; got {tuple(window)}")
     fig, ax = _axes(ax)
     for k, d in enumerate(sep.distances):
         style = dict(ls="--", color="0.4") if d == 0 else dict(color=PALETTE[k])
@@ -1097,6 +1299,12 @@ def plot_segment_accuracy(readouts, *, length: float = 250.0, ax=None):
     -------
     matplotlib.figure.Figure
     """
+    from rnnbook.lsm import SegmentReadouts
+
+    if not isinstance(readouts, SegmentReadouts):
+        raise TypeError(f"readouts must be a rnnbook.lsm.SegmentReadouts; "
+                        f"got {type(readouts).__name__}")
+    length = check_positive_float("length", length)
     fig, ax = _axes(ax, figsize=(7.2, 3.6))
     n_segments = readouts.accuracy.shape[1]
     for k in range(n_segments):
@@ -1137,6 +1345,10 @@ def plot_liquid_activity(scale: float = 0.25, *, network, inputs, input_times,
     """
     from rnnbook import lsm
 
+    scale = check_nonnegative_float("scale", scale)
+    _check_seed(seed)
+    inputs = as_float_array("inputs", inputs, ndim=2)
+    input_times = as_float_array("input_times", input_times, ndim=1)
     liquid = lsm.Liquid(network.scaled(scale), dynamic=dynamic)
     run = liquid.simulate(inputs, seed=seed)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.2, 4.8), sharex=True,
@@ -1180,6 +1392,20 @@ def plot_fpm_sweeps(ngram, vlmm, machines: dict, *, ax=None, title: str | None =
     -------
     matplotlib.figure.Figure
     """
+    legend = check_bool("legend", legend)
+    if not isinstance(machines, dict) or not machines:
+        raise TypeError("machines must be a non-empty dict of label to a list of sweeps")
+    for sweeps in machines.values():
+        if not isinstance(sweeps, (list, tuple)) or not sweeps:
+            raise ValueError("machines must map each label to a non-empty list of sweeps")
+        for sweep in sweeps:
+            _check_sweep("machines", sweep)
+    if marked is not None:
+        if not (isinstance(marked, tuple) and len(marked) == 2 and marked[0] in machines):
+            raise ValueError(f"marked must be (label, index) with a label of machines; "
+                             f"got {marked!r}")
+        check_nonnegative_int("marked", marked[1],
+                              maximum=len(machines[marked[0]][0].settings) - 1)
     fig = plot_nll_vs_contexts(ngram, vlmm, ax=ax, legend=False, log_nll=True, title=title)
     ax = fig.axes[0] if ax is None else ax
     styles = ["D-", "^-", "v-", "P-"]
@@ -1240,8 +1466,21 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
     from rnnbook import fpm
     from rnnbook.contractive import ContractiveCoder
 
+    alphabet = check_labels("alphabet", alphabet, 2)
     if len(alphabet) > 4:
-        raise ValueError("plot_fpm_contexts draws codes in the plane: at most 4 symbols")
+        raise ValueError("alphabet: plot_fpm_contexts draws codes in the plane, so at most "
+                         "4 symbols")
+    train = as_symbols("train", train, len(alphabet))
+    if train.size < 2:
+        raise ValueError(f"train must hold at least 2 symbols; got {train.size}")
+    n_points = check_positive_int("n_points", n_points)
+    _check_seed(seed)
+    if sweeps is not None:
+        if not isinstance(sweeps, dict) or not {"n-gram", "VLMM"} <= set(sweeps):
+            raise TypeError('sweeps must be a dict with keys "n-gram", "VLMM" and machine '
+                            "labels")
+    if label is not None and (sweeps is None or label not in sweeps):
+        raise ValueError(f"label must be a key of sweeps (a family to star); got {label!r}")
     coder = ContractiveCoder(len(alphabet), k)
     machine = fpm.fit_fpm(train, len(alphabet), n_contexts, coder=coder, seed=seed)
     codes = coder.code(train)[:-1]
@@ -1273,4 +1512,70 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
         plot_fpm_sweeps(sweeps["n-gram"], sweeps["VLMM"], machines, ax=axes[2],
                         marked=marked, legend=True)
     fig.suptitle(f"fractal prediction machine, k = {k:g}, M = {n_contexts}")
+    return fig
+
+
+# ------------------------------------------------------- chapter 4 (cobweb)
+def plot_noisy_cobweb(latch: RNN, inputs, x0, *, show_inputs=(0.0,), ax=None,
+                      title: str | None = None):
+    """Cobweb diagram of a one-unit latch driven by a given input sequence.
+
+    The state map of a one-unit network changes with the input: each step
+    applies :math:`x \\mapsto f_{u(t)}(x)`. The diagram draws the map for every
+    input in ``show_inputs`` (thin lines, labelled), the maps of the steps of
+    the run (faint), the diagonal, and the run itself from ``x0`` as a
+    cobweb: up (or down) to the map of that step, across to the diagonal.
+    The band of new states ``x(t)`` at which the step's derivative
+    ``|dx(t) / dx(t-1)| = |w g'|`` exceeds 1 is shaded (for tanh units,
+    ``|w| (1 - x(t)^2) > 1``): a perturbation of such a step grows.
+
+    Parameters
+    ----------
+    latch : RNN
+        One input, one hidden unit (tanh or sigmoid).
+    inputs : array_like, shape ``(T, 1)``
+        The inputs of the steps drawn.
+    x0 : float
+        The state before the first of them.
+    show_inputs : sequence of float
+        Constant inputs whose maps are drawn for reference.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not isinstance(latch, RNN) or latch.n_hidden != 1 or latch.n_inputs != 1:
+        raise ValueError("latch must be an RNN with one input and one hidden unit")
+    inputs = as_float_array("inputs", inputs, shape=(None, 1))
+    if inputs.shape[0] == 0:
+        raise ValueError("inputs must hold at least one step")
+    x0 = check_finite_float("x0", x0)
+    show_inputs = as_float_array("show_inputs", show_inputs, ndim=1)
+    low, high = latch.hidden_activation.output_range
+    grid = np.linspace(max(low, -1.0), min(high, 1.0), 401)[:, None]
+    fig, ax = _axes(ax, (5.2, 4.6))
+    w = float(latch.W_rc[0, 0])
+    slope = np.abs(w) * latch.hidden_activation.derivative_from_output(grid[:, 0])
+    steep = slope > 1
+    if np.any(steep):
+        ax.fill_betweenx(grid[:, 0], -1.05, 1.05, where=steep, color="0.9", lw=0,
+                         label="new state where the step's $|f'| > 1$")
+    for u_t in inputs[:, 0]:
+        ax.plot(grid[:, 0], latch.transition(latch.input_drive(np.array([u_t])), grid)[:, 0],
+                color="0.75", lw=0.6)
+    for k, u_t in enumerate(show_inputs):
+        ax.plot(grid[:, 0],
+                latch.transition(latch.input_drive(np.array([float(u_t)])), grid)[:, 0],
+                color=PALETTE[(k + 2) % len(PALETTE)], lw=1.4, label=f"map for $u = {u_t:g}$")
+    ax.plot(grid[:, 0], grid[:, 0], color="0.3", lw=0.8)
+    states = np.concatenate([[x0], latch.run(inputs, np.array([x0])).states[:, 0]])
+    path_x, path_y = [states[0]], [states[0]]
+    for before, after in zip(states[:-1], states[1:]):
+        path_x += [before, after]
+        path_y += [after, after]
+    ax.plot(path_x, path_y, "-", color=PALETTE[1], lw=1.2, label="the run")
+    ax.plot(states[1:], states[1:], "o", color=PALETTE[1], ms=3)
+    ax.set(xlabel="state $x(t-1)$", ylabel="state $x(t)$", xlim=(-1.05, 1.05),
+           ylim=(-1.05, 1.05), aspect="equal", title=title)
+    ax.legend(loc="lower right", fontsize=7)
     return fig

@@ -59,7 +59,7 @@ def significant(value, digits: int = 4):
     >>> significant({"a": [1.23456, 7], "b": 2.0}, 2)
     {'a': [1.2, 7], 'b': 2.0}
     """
-    digits = check_positive_int("digits", digits)
+    digits = check_positive_int("digits", digits, maximum=17)   # a float64 holds 17
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, numbers.Integral):
@@ -150,6 +150,9 @@ def small(value, floor: float = 1e-12, spec: str = ".1e") -> str:
         raise ValueError(f"floor must be positive, got {floor}")
     if not isinstance(spec, str):
         raise TypeError(f"spec must be a format str, got {type(spec).__name__}")
-    if abs(value) < floor:
-        return f"< {floor:.0e}"
-    return format(value, spec)
+    try:
+        text = format(value, spec)
+    except ValueError:
+        raise ValueError(f"spec must be a format specification for a float, such as "
+                         f"'.1e'; got {spec!r}") from None
+    return f"< {floor:.0e}" if abs(value) < floor else text

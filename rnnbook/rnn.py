@@ -95,8 +95,8 @@ class RNN(StateSpaceModel):
             n_outputs = self.W_or.shape[0]
             self.t_o = (np.zeros(n_outputs) if t_o is None
                         else as_float_array("t_o", t_o, shape=(n_outputs,)).copy())
-        self.hidden_activation = get_activation(hidden_activation)
-        self.output_activation = get_activation(output_activation)
+        self.hidden_activation = get_activation(hidden_activation, argument="hidden_activation")
+        self.output_activation = get_activation(output_activation, argument="output_activation")
         if self.hidden_activation.derivative_from_output is None:
             raise ValueError("hidden_activation must be elementwise (sigmoid, tanh or "
                              f"identity); got {self.hidden_activation.name!r}")
@@ -355,8 +355,12 @@ def train_elman_online(model: RNN, u, targets, *, learning_rate: float, epochs: 
     list of float
         The mean per-step loss of each epoch (measured while learning).
     """
+    if not isinstance(model, RNN):
+        raise TypeError(f"model must be an rnnbook.RNN; got {type(model).__name__}")
     check_loss(loss, model.output_activation)
     u = as_float_array("u", u, shape=(None, model.n_inputs))
+    if u.shape[0] == 0:
+        raise ValueError("u must hold at least one step")
     if model.W_or is None:
         raise ValueError("training needs a readout: this RNN has no W_or")
     targets = as_float_array("targets", targets, shape=(u.shape[0], model.n_outputs))

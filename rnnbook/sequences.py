@@ -87,7 +87,8 @@ def pad_sequences(sequences, *, value: float = 0.0):
     lengths = np.array([a.shape[0] for a in arrays])
     if np.any(lengths == 0):
         raise ValueError(f"sequences[{int(np.argmin(lengths))}] is empty")
-    padded = np.full((len(arrays), lengths.max(), widths.pop()), float(value))
+    padded = np.full((len(arrays), lengths.max(), widths.pop()),
+                     check_finite_float("value", value))
     mask = np.zeros((len(arrays), lengths.max()))
     for i, a in enumerate(arrays):
         padded[i, :len(a)] = a
@@ -117,7 +118,8 @@ def last_step_mask(lengths, n_steps: int | None = None) -> np.ndarray:
         raise ValueError("lengths must all be positive")
     n_steps = int(lengths.max()) if n_steps is None else check_positive_int("n_steps", n_steps)
     if lengths.max() > n_steps:
-        raise ValueError(f"n_steps={n_steps} is shorter than the longest sequence {lengths.max()}")
+        raise ValueError(f"lengths must not exceed n_steps={n_steps}; the longest is "
+                         f"{lengths.max()}")
     mask = np.zeros((lengths.size, n_steps))
     mask[np.arange(lengths.size), lengths - 1] = 1.0
     return mask
@@ -338,6 +340,8 @@ def parity_prefix_data(strings, window: int | None = None):
     if window is not None:
         window = check_positive_int("window", window)
     strings = [as_symbols(f"strings[{i}]", s, 2) for i, s in enumerate(strings)]
+    if not strings:
+        raise ValueError("strings must hold at least one string")
     u, mask = pad_sequences([one_hot(s, 2) for s in strings])
     targets = np.zeros(mask.shape + (1,))
     for b, s in enumerate(strings):

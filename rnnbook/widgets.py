@@ -15,12 +15,30 @@ from rnnbook import plotting
 
 def _shown(draw):
     def show(**kwargs):
-        draw(**kwargs)
+        try:
+            draw(**kwargs)
+        except (TypeError, ValueError) as exc:
+            show.errors.append(exc)
+            raise
         plt.show()
 
+    show.errors = []
     show.__name__ = draw.__name__
     show.__doc__ = draw.__doc__
     return show
+
+
+def _checked(widget):
+    """Raise the error of the explorer's first drawing (bad arguments) instead of showing it.
+
+    ``interactive`` draws once when it is built and catches any exception to
+    print it in the output area; an explorer built with bad arguments would
+    then look like a widget. Later moves of the sliders still print errors.
+    """
+    errors = getattr(widget.f, "errors", [])
+    if errors:
+        raise errors[0]
+    return widget
 
 
 def scale_explorer():
@@ -37,7 +55,7 @@ def scale_explorer():
     import numpy as np
     from ipywidgets import FloatSlider, IntSlider, interactive
 
-    return interactive(
+    return _checked(interactive(
         _shown(plotting.plot_scale_dynamics),
         scale=FloatSlider(value=3.0, min=0.0, max=30.0, step=0.25, description="scale",
                           continuous_update=False),
@@ -45,7 +63,7 @@ def scale_explorer():
                           continuous_update=False),
         n_steps=IntSlider(value=60, min=5, max=300, step=5, description="steps",
                           continuous_update=False),
-    )
+    ))
 
 
 def prediction_explorer(probabilities, symbols, alphabet):
@@ -62,15 +80,19 @@ def prediction_explorer(probabilities, symbols, alphabet):
     """
     from ipywidgets import IntSlider, fixed, interactive
 
-    n_steps = len(probabilities)
-    return interactive(
+    from rnnbook.validation import as_float_array
+
+    n_steps = len(as_float_array("probabilities", probabilities, ndim=2))
+    if n_steps == 0:
+        raise ValueError("probabilities is empty: nothing to explore")
+    return _checked(interactive(
         _shown(plotting.plot_next_symbol_prediction),
         probabilities=fixed(probabilities), symbols=fixed(symbols), alphabet=fixed(alphabet),
         position=IntSlider(value=0, min=0, max=n_steps - 1, step=1, description="position",
                            continuous_update=False),
         window=IntSlider(value=30, min=10, max=80, step=5, description="window",
                          continuous_update=False),
-    )
+    ))
 
 
 def extraction_explorer(model, strings, n_symbols, *, accept_empty=None, reference=None):
@@ -81,7 +103,7 @@ def extraction_explorer(model, strings, n_symbols, *, accept_empty=None, referen
     """
     from ipywidgets import IntSlider, fixed, interactive
 
-    return interactive(
+    return _checked(interactive(
         _shown(plotting.plot_extraction), model=fixed(model), strings=fixed(strings),
         n_symbols=fixed(n_symbols), accept_empty=fixed(accept_empty),
         reference=fixed(reference),
@@ -89,7 +111,7 @@ def extraction_explorer(model, strings, n_symbols, *, accept_empty=None, referen
                              continuous_update=False),
         seed=IntSlider(value=0, min=0, max=20, step=1, description="k-means seed",
                        continuous_update=False),
-    )
+    ))
 
 
 def chaos_game_explorer(sources):
@@ -105,7 +127,9 @@ def chaos_game_explorer(sources):
     """
     from ipywidgets import Dropdown, FloatSlider, IntSlider, fixed, interactive
 
-    return interactive(
+    if not isinstance(sources, dict) or not sources:
+        raise TypeError("sources must be a non-empty dict of name to (symbols, alphabet)")
+    return _checked(interactive(
         _shown(plotting.plot_chaos_game), sources=fixed(sources),
         k=FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="k",
                       continuous_update=False),
@@ -113,7 +137,7 @@ def chaos_game_explorer(sources):
                         description="source"),
         n_points=IntSlider(value=200_000, min=10_000, max=400_000, step=10_000,
                            description="points", continuous_update=False),
-    )
+    ))
 
 
 def architectural_bias_explorer(symbols, alphabet):
@@ -124,7 +148,7 @@ def architectural_bias_explorer(symbols, alphabet):
     """
     from ipywidgets import FloatSlider, IntSlider, fixed, interactive
 
-    return interactive(
+    return _checked(interactive(
         _shown(plotting.plot_architectural_bias), symbols=fixed(symbols),
         alphabet=fixed(alphabet),
         recurrent_scale=FloatSlider(value=1.0, min=0.0, max=16.0, step=0.5,
@@ -135,7 +159,7 @@ def architectural_bias_explorer(symbols, alphabet):
                            continuous_update=False),
         seed=IntSlider(value=0, min=0, max=20, step=1, description="seed",
                        continuous_update=False),
-    )
+    ))
 
 
 def gradient_decay_explorer():
@@ -145,7 +169,7 @@ def gradient_decay_explorer():
     """
     from ipywidgets import FloatSlider, IntSlider, interactive
 
-    return interactive(
+    return _checked(interactive(
         _shown(plotting.plot_gradient_decay),
         gain=FloatSlider(value=0.5, min=0.1, max=4.0, step=0.1, description="gain",
                          continuous_update=False),
@@ -155,7 +179,7 @@ def gradient_decay_explorer():
                           continuous_update=False),
         n_hidden=IntSlider(value=64, min=2, max=128, step=2, description="units",
                            continuous_update=False),
-    )
+    ))
 
 
 def forget_bias_explorer():
@@ -165,7 +189,7 @@ def forget_bias_explorer():
     """
     from ipywidgets import FloatSlider, IntSlider, interactive
 
-    return interactive(
+    return _checked(interactive(
         _shown(plotting.plot_forget_bias),
         forget_bias=FloatSlider(value=3.0, min=-2.0, max=8.0, step=0.5,
                                 description="forget bias", continuous_update=False),
@@ -173,7 +197,7 @@ def forget_bias_explorer():
                           continuous_update=False),
         n_hidden=IntSlider(value=16, min=1, max=64, step=1, description="units",
                            continuous_update=False),
-    )
+    ))
 
 
 def vlmm_explorer(sweeps):
@@ -190,6 +214,10 @@ def vlmm_explorer(sweeps):
     """
     from ipywidgets import Dropdown, SelectionSlider, interactive
 
+    if not isinstance(sweeps, dict) or not sweeps:
+        raise TypeError("sweeps must be a non-empty dict of data-set name to (ngram, vlmm)")
+    if not all(isinstance(pair, tuple) and len(pair) == 2 for pair in sweeps.values()):
+        raise ValueError("sweeps must map each data set to a pair (ngram, vlmm) of sweeps")
     names = list(sweeps)
     thresholds = sorted({float(t) for _, vlmm in sweeps.values() for t in vlmm.settings
                          if t > 0})
@@ -200,13 +228,13 @@ def vlmm_explorer(sweeps):
         ngram, vlmm = sweeps[data_set]
         return plotting.plot_vlmm_threshold(ngram, vlmm, threshold, title=data_set)
 
-    return interactive(
+    return _checked(interactive(
         _shown(plot_vlmm_explorer),
         data_set=Dropdown(options=names, value=names[0], description="data set"),
         threshold=SelectionSlider(options=[(f"{t:.3g}", t) for t in thresholds],
                                   value=min(thresholds, key=lambda t: abs(t - start)),
                                   description="threshold", continuous_update=False),
-    )
+    ))
 
 
 # ---- chapter 9: echo state networks ----
@@ -217,7 +245,7 @@ def esn_explorer():
     """
     from ipywidgets import FloatSlider, IntSlider, interactive
 
-    return interactive(
+    return _checked(interactive(
         _shown(plotting.plot_esn_mackey_glass),
         spectral_radius=FloatSlider(value=0.9, min=0.1, max=1.5, step=0.05,
                                     description="radius", continuous_update=False),
@@ -228,7 +256,7 @@ def esn_explorer():
         n_units=IntSlider(value=200, min=20, max=500, step=20, description="units",
                           continuous_update=False),
         seed=IntSlider(value=0, min=0, max=9, description="seed", continuous_update=False),
-    )
+    ))
 
 
 # ---- chapter 10: liquid state machines ----
@@ -252,12 +280,12 @@ def liquid_explorer(network, inputs, input_times):
         return plotting.plot_liquid_activity(scale, network=network, inputs=inputs,
                                              input_times=input_times, dynamic=dynamic)
 
-    return interactive(
+    return _checked(interactive(
         _shown(plot_liquid_explorer),
         scale=FloatLogSlider(value=0.25, base=2, min=-5, max=0, step=0.5,
                              description="scale", continuous_update=False),
         dynamic=Checkbox(value=False, description="dynamic synapses"),
-    )
+    ))
 
 
 # ---- chapter 11: fractal prediction machines ----
@@ -286,10 +314,34 @@ def fpm_explorer(train, alphabet, sweeps=None, *, label=None, seed=0):
                                           seed=seed, sweeps=sweeps, label=label)
 
     sizes = [2 ** j for j in range(1, 12)]
-    return interactive(
+    return _checked(interactive(
         _shown(plot_fpm_explorer),
         n_contexts=SelectionSlider(options=sizes, value=64, description="M",
                                    continuous_update=False),
         k=FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="k",
                       continuous_update=False),
-    )
+    ))
+
+
+def gradient_flow_explorer():
+    """Chapter 5b: the weight scale, the depth and the gate bias against gradient flow.
+
+    Sliders drive :func:`rnnbook.deep.plot_gradient_flow`: gradient norms
+    through a plain, a residual and a highway network (depth) beside a tanh
+    RNN, an LSTM and a GRU (time), on the same axes.
+    """
+    from ipywidgets import FloatSlider, IntSlider, interactive
+
+    from rnnbook.deep import plot_gradient_flow
+
+    return _checked(interactive(
+        _shown(plot_gradient_flow),
+        weight_scale=FloatSlider(value=0.8, min=0.1, max=3.0, step=0.1,
+                                 description="weight scale", continuous_update=False),
+        depth=IntSlider(value=100, min=10, max=300, step=10, description="depth / T",
+                        continuous_update=False),
+        width=IntSlider(value=32, min=2, max=64, step=2, description="units",
+                        continuous_update=False),
+        gate_bias=FloatSlider(value=-3.0, min=-6.0, max=2.0, step=0.5,
+                              description="gate bias", continuous_update=False),
+    ))

@@ -26,6 +26,7 @@ from rnnbook.contractive import (
     suffix_distance_profile,
 )
 from rnnbook.sequences import markov_chain, one_hot
+from rnnbook.validation import MAX_SIZE
 
 # ------------------------------------------------------------ strategies
 alphabet_sizes = st.integers(min_value=2, max_value=20)
@@ -384,10 +385,14 @@ def test_huge_max_length_is_refused_or_cheap():
     """A max_length of 10**12 used to loop 10**12 times or allocate 10**12 entries."""
     symbols = np.array([0, 1, 0, 1, 1, 0, 1])
     first, second = np.array([2, 6, 0]), np.array([4, 3, 5])
-    # common_suffix_lengths: no common suffix is longer than T, so the answer is that for T
-    assert np.array_equal(common_suffix_lengths(symbols, first, second, 10**12),
+    # common_suffix_lengths: no common suffix is longer than T, so a large max_length
+    # gives the answer for T at once; sizes beyond validation.MAX_SIZE are refused
+    big = MAX_SIZE
+    assert np.array_equal(common_suffix_lengths(symbols, first, second, big),
                           common_suffix_lengths(symbols, first, second, symbols.size))
-    assert np.array_equal(common_suffix_lengths(symbols, first, second, 10**12), [0, 3, 1])
+    assert np.array_equal(common_suffix_lengths(symbols, first, second, big), [0, 3, 1])
+    with pytest.raises(ValueError, match="max_length"):
+        common_suffix_lengths(symbols, first, second, 10**12)
     # suffix_distance_profile returns max_length + 1 entries: refused beyond T
     states = ContractiveCoder(2, 0.5).code(symbols)
     with pytest.raises(ValueError, match="max_length"):

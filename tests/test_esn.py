@@ -5,6 +5,7 @@ import pytest
 import scipy.sparse
 
 from rnnbook import esn
+from rnnbook import readout as readout_module
 from rnnbook.readout import fit_ridge, fit_ridge_path, nrmse
 from rnnbook.sequences import mackey_glass, narma
 
@@ -21,6 +22,70 @@ def test_ridge_readout_equals_the_closed_form():
         readout = fit_ridge(Z, D, ridge, solver=solver)
         np.testing.assert_allclose(readout.W_or, W.T, atol=1e-12)
         np.testing.assert_allclose(readout.t_o, D.mean(0) - Z.mean(0) @ W, atol=1e-12)
+
+
+def _mackey_glass_states(n_units=300, seed=5):
+    """Reservoir states of an ESN driven by Mackey-Glass: a realistically
+    ill-conditioned readout problem (condition number about 1e6 at ridge 1e-8)."""
+    s = mackey_glass(1201)
+    s = 2 * (s - s.min()) / (s.max() - s.min()) - 1
+    model = esn.EchoStateNetwork.random(n_units, spectral_radius=1.25, density=0.1, leak=0.3,
+                                        seed=seed)
+    states = model.teacher_forced_states(s[:1200, None], None)
+    return states[100:], s[101:1201]
+
+
+def test_default_readout_is_as_accurate_as_least_squares_at_tiny_ridge():
+    """Weights within 1e-6 (relative) of an SVD least-squares solution of the
+    stacked problem [Z_c; sqrt(ridge) I] w = [d_c; 0], at ridge 1e-8; the plain
+    normal equations (solver="cholesky") are not, so the refinement matters."""
+    Z, d = _mackey_glass_states()
+    ridge = 1e-8
+    Zc, dc = Z - Z.mean(0), d - d.mean()
+    n = Z.shape[1]
+    stacked = np.vstack([Zc, np.sqrt(ridge) * np.eye(n)])
+    want = np.linalg.lstsq(stacked, np.r_[dc, np.zeros(n)], rcond=None)[0]
+    cond = np.linalg.cond(stacked)
+    assert 1e5 < cond < 1e7       # ill-conditioned, but eps * cond^2 < 1: refinement works
+
+    def rel(readout):
+        return np.linalg.norm(readout.W_or[0] - want) / np.linalg.norm(want)
+
+    default = fit_ridge(Z, d, ridge)
+    assert rel(default) < 1e-6
+    assert rel(fit_ridge(Z, d, ridge, solver="qr")) < 1e-6
+    assert rel(fit_ridge(Z, d, ridge, solver="cholesky")) > 1e-6
+    assert default.t_o[0] == pytest.approx(d.mean() - Z.mean(0) @ want, abs=1e-8)
+    # the default got there by refinement, not by falling back to QR
+    refined = readout_module._solve_refined(Zc, dc[:, None], ridge)
+    assert refined is not None
+    np.testing.assert_array_equal(refined[:, 0], default.W_or[0])
+
+
+def test_default_readout_falls_back_to_qr_when_refinement_cannot_converge():
+    """Two features equal up to 1e-9: eps * cond^2 >> 1, so the normal
+    equations cannot be refined; the default then returns exactly QR's answer."""
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(200, 3))
+    Z = np.column_stack([x, x[:, 0] + 1e-9 * rng.normal(size=200)])
+    d = Z @ np.array([1.0, -2.0, 0.5, 1.0]) + 0.01 * rng.normal(size=200)
+    Zc, dc = Z - Z.mean(0), d - d.mean()
+    assert readout_module._solve_refined(Zc, dc[:, None], 0.0) is None
+    auto, qr = fit_ridge(Z, d, 0.0), fit_ridge(Z, d, 0.0, solver="qr")
+    np.testing.assert_array_equal(auto.W_or, qr.W_or)
+    np.testing.assert_array_equal(auto.t_o, qr.t_o)
+
+
+def test_default_readout_refines_each_run_of_a_batch():
+    Z, d = _mackey_glass_states(n_units=120)
+    Z2 = np.stack([Z, Z[:, ::-1]])
+    both = fit_ridge(Z2, np.stack([d, d]), 1e-8)
+    for r in range(2):
+        alone = fit_ridge(Z2[r], d, 1e-8, solver="qr")
+        np.testing.assert_allclose(both.W_or[r], alone.W_or, rtol=0, atol=1e-8 *
+                                   np.abs(alone.W_or).max())
+    np.testing.assert_allclose(both.W_or[1, 0], both.W_or[0, 0, ::-1], rtol=0,
+                               atol=1e-8 * np.abs(both.W_or[0]).max())
 
 
 def test_bias_is_not_penalised():
@@ -93,6 +158,21 @@ def test_spectral_radius_scaling_hits_the_target(n_units, density):
     assert radius == pytest.approx(0.85, rel=1e-6)
     assert scipy.sparse.issparse(W)
     assert W.nnz == pytest.approx(density * n_units ** 2, rel=0.1)
+
+
+def test_reservoir_product_equals_scipy_and_dense_products():
+    """The direct CSR kernel of the reservoir step gives exactly scipy's W @ x,
+    and the dense product up to round-off, for vectors, strided vectors and
+    batches of states."""
+    W = esn.random_reservoir(200, 0.9, density=0.05, seed=4)
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-1, 1, 200)
+    np.testing.assert_array_equal(esn._apply(W, x), W @ x)
+    np.testing.assert_allclose(esn._apply(W, x), W.toarray() @ x, rtol=0, atol=1e-14)
+    strided = rng.uniform(-1, 1, 400)[::2]
+    np.testing.assert_allclose(esn._apply(W, strided), W.toarray() @ strided, atol=1e-14)
+    batch = rng.uniform(-1, 1, (3, 5, 200))
+    np.testing.assert_allclose(esn._apply(W, batch), batch @ W.toarray().T, atol=1e-14)
 
 
 def test_deterministic_reservoirs():
@@ -200,13 +280,17 @@ def test_generation_continues_a_sine():
     d = 0.5 * np.sin(2 * np.pi * t / 25)
     model = esn.EchoStateNetwork.random(80, spectral_radius=0.8, density=0.2,
                                         input_scaling=0.2, feedback_scaling=0.5, seed=15)
-    u = np.full((1400, 1), 0.2)
     test = esn.free_run_test(model, d, n_train=1000, washout=200, horizon=100, n_tests=2,
                              spacing=100, ridge=1e-8)
     truth = d[test.starts[:, None] + np.arange(1, 101)]
     assert nrmse(test.predictions[0], truth) < 0.05
     assert test.one_step_nrmse[0] < 1e-3
-    assert u.shape == (1400, 1)
+    # the protocol: a free run branches off every `spacing` steps after training,
+    # and the error at the horizon is the NRMSE of the last predictions
+    np.testing.assert_array_equal(test.starts, [1000 + 99, 1000 + 199])
+    at_horizon = test.predictions[0, :, -1] - d[test.starts + 100]
+    assert test.nrmse[0] == pytest.approx(np.sqrt(np.mean(at_horizon ** 2) / d.var()),
+                                          rel=1e-12)
 
 
 def _sine_setup(n_runs=1, seed=15):
@@ -227,7 +311,14 @@ def test_free_run_test_chooses_each_runs_ridge_on_validation():
     assert test.valid_nrmse.shape == (3, 3)
     np.testing.assert_array_equal(test.ridge,
                                   np.asarray(ridges)[test.valid_nrmse.argmin(axis=0)])
-    assert len(set(test.ridge)) >= 1 and not np.all(test.ridge == 1e-1)
+    assert not np.all(test.ridge == 1e-1)
+    # each candidate's validation error is the test error of a network trained
+    # with that ridge alone and tested at the validation starts (n_valid = 0)
+    for i, ridge in enumerate(ridges):
+        plain_model, _ = _sine_setup(n_runs=3)
+        plain = esn.free_run_test(plain_model, d, ridge=ridge,
+                                  **dict(protocol, n_valid=0, n_tests=4))
+        np.testing.assert_allclose(test.valid_nrmse[i], plain.nrmse, rtol=1e-6)
     # the test starts follow the validation stretch
     assert test.starts[0] == 1500 + 4 * 150 + 149
     # each run's result equals a run with its chosen ridge alone

@@ -17,6 +17,7 @@ from rnnbook import RNN, fpm, markov
 from rnnbook.contractive import ContractiveCoder
 from rnnbook.core import StateSpaceModel
 from rnnbook.sequences import one_hot
+from rnnbook.validation import MAX_SIZE
 from reference_models import reference_ngram
 
 
@@ -372,9 +373,12 @@ def test_context_suffix_lengths_with_a_huge_max_length_is_cheap():
     # (common_suffix_lengths) instead of looping max_length times
     train = random_sequence(11, 300, 4)
     machine = fpm.fit_fpm(train, 4, 3, seed=0)
-    huge = fpm.context_suffix_lengths(machine, train, max_length=10**12)
+    huge = fpm.context_suffix_lengths(machine, train, max_length=MAX_SIZE)
     capped = fpm.context_suffix_lengths(machine, train, max_length=train.size)
     below = capped < train.size
     assert below.any()
     np.testing.assert_array_equal(huge[below], capped[below])
-    assert (huge[~below] == 10**12).all()      # "at least max_length", as documented
+    assert (huge[~below] == MAX_SIZE).all()      # "at least max_length", as documented
+    # sizes beyond validation.MAX_SIZE are refused before anything is done
+    with pytest.raises(ValueError, match="max_length"):
+        fpm.context_suffix_lengths(machine, train, max_length=10**12)
