@@ -27,9 +27,12 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
 
+# Two pytest workers (pytest-xdist), one file each at a time: a notebook's cells
+# share one kernel, so they must stay together (--dist loadfile).
 test: $(STAMP)
 	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 300 -p no:cacheprovider
+		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 300 -p no:cacheprovider \
+		-n 2 --dist loadfile
 
 # Re-execute the notebooks and store their outputs (after editing a chapter).
 execute: $(STAMP)

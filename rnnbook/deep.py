@@ -262,7 +262,8 @@ def depth_gradient_ratio(norms) -> float:
     if norms.size < 2:
         raise ValueError(f"norms must hold at least two layers; got {norms.size}")
     if norms[-1] <= 0:
-        raise ValueError(f"the last layer's norm must be positive; got {norms[-1]}")
+        raise ValueError(f"the last layer's norm must be positive (norms[-1]); got "
+                         f"{norms[-1]}")
     return float(norms[0] / norms[-1])
 
 
@@ -368,10 +369,10 @@ def plot_gradient_flow(weight_scale: float = 0.8, depth: int = 100, width: int =
             norms = curves[name]
             ax.semilogy(np.arange(1, len(norms) + 1), np.maximum(norms, 1e-300),
                         styles[k], lw=1.6, color=PALETTE[k], label=name)
-    left.set(xlabel="layers back from the output, $k$",
+    left.set(xlabel="layers back from the output, $n$",
              ylabel="$\\|\\partial x(L) / \\partial x(L-k)\\|$",
              title=f"depth: {width} tanh units per layer")
-    right.set(xlabel="steps back in time, $k$",
+    right.set(xlabel="steps back in time, $n$",
               ylabel="$\\|\\partial x(T) / \\partial x(T-k)\\|$",
               title=f"time: {width} units, one latching sequence")
     values = np.concatenate([curves[name] for name in FLOW_CURVES])
