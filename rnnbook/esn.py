@@ -48,8 +48,10 @@ import scipy.sparse.linalg
 
 from rnnbook.core import StateSpaceModel
 from rnnbook.readout import Readout, fit_ridge, fit_ridge_path
-from rnnbook.validation import (SeedLike, as_float_array, as_generator, check_finite_float,
-                                check_nonnegative_int, check_positive_float, check_positive_int)
+from rnnbook.validation import (MAX_SIZE, SeedLike, as_float_array, as_generator,
+                                check_callable, check_finite_float, check_instance,
+                                check_nonnegative_float, check_nonnegative_int,
+                                check_positive_float, check_positive_int)
 
 ACTIVATIONS = ("tanh", "identity")
 FEATURES = ("x", "ux")
@@ -63,11 +65,34 @@ def _check_leak(value) -> float:
     return value
 
 
-def _check_density(value) -> float:
-    value = check_finite_float("density", value)
+def _check_density(value, name: str = "density") -> float:
+    value = check_finite_float(name, value)
     if not 0 < value <= 1:
-        raise ValueError(f"density must be in (0, 1]; got {value}")
+        raise ValueError(f"{name} must be in (0, 1]; got {value}")
     return value
+
+
+def _check_seed(seed) -> None:
+    """Refuse a bad ``seed`` even where nothing is drawn from it (no noise):
+    the rules of :func:`rnnbook.validation.as_generator`; draws nothing."""
+    if seed is not None and not isinstance(seed, np.random.Generator):
+        as_generator(seed)
+
+
+def _check_model(model) -> "EchoStateNetwork":
+    return check_instance("model", model, EchoStateNetwork, "EchoStateNetwork")
+
+
+def _check_steps(name: str, u, n_inputs: int) -> np.ndarray:
+    """Inputs of shape ``(T, n_inputs)`` or ``(B, T, n_inputs)`` with ``T, B >= 1``."""
+    u = as_float_array(name, u, ndim=(2, 3))
+    if u.shape[-1] != n_inputs:
+        raise ValueError(f"{name} must have shape (T, {n_inputs}) or (B, T, {n_inputs}); "
+                         f"got {u.shape}")
+    if u.size == 0:
+        raise ValueError(f"{name} must hold at least one step of at least one sequence; "
+                         f"got shape {u.shape}")
+    return u
 
 
 def _check_washout(washout, n_steps: int) -> int:
@@ -254,7 +279,12 @@ def min_dft_magnitude(v) -> float:
     direction of the state space (the matrix of their cyclic shifts is
     invertible) exactly when this is not zero.
     """
-    v = as_float_array("v", v)
+    v = as_float_array("v", v, ndim=(1, 2))
+    if v.ndim == 2 and v.shape[1] != 1:
+        raise ValueError(f"v must be a vector, shape (N,), or one input's weights, shape "
+                         f"(N, 1); got shape {v.shape}")
+    if v.size == 0:
+        raise ValueError("v is empty; it needs at least one entry")
     return float(np.min(np.abs(np.fft.fft(v.ravel()))))
 
 
@@ -408,9 +438,13 @@ class EchoStateNetwork(StateSpaceModel):
         n_outputs = check_positive_int("n_outputs", n_outputs)
         _check_leak(leak)
         check_positive_float("spectral_radius", spectral_radius)
+        check_positive_float("input_scaling", input_scaling)    # checked here, not as
+        _check_density(input_density, "input_density")           # "scale" and "density"
         bias_scaling = check_finite_float("bias_scaling", bias_scaling)
         if bias_scaling < 0:
             raise ValueError(f"bias_scaling must be non-negative; got {bias_scaling}")
+        if feedback_scaling is not None:
+            check_positive_float("feedback_scaling", feedback_scaling)
         rng = as_generator(seed)
         reservoirs, inputs, biases, feedbacks = [], [], [], []
         for _ in range(n_runs):
@@ -421,7 +455,7 @@ class EchoStateNetwork(StateSpaceModel):
                                                distribution=distribution, seed=rng))
             biases.append(rng.uniform(-bias_scaling, bias_scaling, n_units))
             if feedback_scaling is not None:
-                scale = check_positive_float("feedback_scaling", feedback_scaling)
+                scale = float(feedback_scaling)                   # checked above
                 feedbacks.append(rng.uniform(-scale, scale, (n_units, n_outputs)))
         W_rf = None if feedback_scaling is None else _block_diag(feedbacks)
         return cls(_block_diag(reservoirs), np.vstack(inputs), leak=leak, decay=decay,
@@ -517,12 +551,20 @@ class EchoStateNetwork(StateSpaceModel):
     def split_runs(self, a) -> np.ndarray:
         """Reshape states ``(..., R * n_units)`` or outputs ``(..., R * n_outputs)``
         to ``(R, ..., width)``: one slice per run."""
-        a = np.asarray(a)
+        a = as_float_array("a", a)
+        if a.ndim == 0 or a.size == 0:
+            raise ValueError(f"a must be a non-empty array of states or outputs; "
+                             f"got shape {a.shape}")
+        return self._split_runs(a)
+
+    def _split_runs(self, a: np.ndarray) -> np.ndarray:
+        """:meth:`split_runs` without the checks, for the library's own arrays."""
         for width in (self.n_units, self.n_outputs_per_run):
             if a.shape[-1] == self.n_runs * width:
                 return self._split(a, width)
-        raise ValueError(f"last axis must be n_runs * n_units or n_runs * n_outputs; "
-                         f"got shape {a.shape}")
+        raise ValueError(f"a must have n_runs * n_units = {self.n_runs * self.n_units} or "
+                         f"n_runs * n_outputs = {self.n_runs * self.n_outputs_per_run} "
+                         f"entries on its last axis; got shape {a.shape}")
 
     # ------------------------------------------------------------- training
     def teacher_forced_states(self, u, teacher, x0=None, *, y0=None, noise: float = 0.0,
@@ -544,22 +586,28 @@ class EchoStateNetwork(StateSpaceModel):
         -------
         numpy.ndarray, shape ``(T, N)`` or ``(B, T, N)``
         """
-        u = as_float_array("u", u, ndim=(2, 3))
-        if u.shape[-1] != self.n_inputs:
-            raise ValueError(f"u must have {self.n_inputs} columns; got shape {u.shape}")
+        u = _check_steps("u", u, self.n_inputs)
         noise = check_finite_float("noise", noise)
         if noise < 0:
             raise ValueError(f"noise must be non-negative; got {noise}")
+        _check_seed(seed)
         fed = None
         if self.W_rf is not None:
-            d = as_float_array("teacher", teacher, ndim=u.ndim)
+            d = as_float_array("teacher", teacher, ndim=(2, 3))
             if d.shape != u.shape[:-1] + (self.n_outputs_per_run,):
                 raise ValueError(f"teacher must have shape {u.shape[:-1]} + "
-                                 f"({self.n_outputs_per_run},); got {d.shape}")
+                                 f"({self.n_outputs_per_run},), one output per step of u "
+                                 f"(shape {u.shape}); got {d.shape}")
             d_prev = np.zeros_like(d)
             d_prev[..., 1:, :] = d[..., :-1, :]
             if y0 is not None:
-                d_prev[..., 0, :] = as_float_array("y0", y0)
+                y0 = as_float_array("y0", y0, ndim=(0, 1, 2))
+                want = d_prev.shape[:-2] + (self.n_outputs_per_run,)
+                if y0.shape not in ((self.n_outputs_per_run,), want) and not (
+                        y0.ndim == 0 and self.n_outputs_per_run == 1):
+                    raise ValueError(f"y0 must have shape ({self.n_outputs_per_run},) or "
+                                     f"{want}; got {y0.shape}")
+                d_prev[..., 0, :] = y0
             fed = np.tile(d_prev, self.n_runs)
         rng = as_generator(seed) if noise > 0 else None
         x = self._check_initial_state(x0, u.shape[:-2])
@@ -604,13 +652,14 @@ class EchoStateNetwork(StateSpaceModel):
         states : numpy.ndarray
             The harvested states (all steps), for inspection.
         """
-        u = as_float_array("u", u, ndim=(2, 3))
+        u = _check_steps("u", u, self.n_inputs)
         d = as_float_array("targets", targets, ndim=(u.ndim - 1, u.ndim))
         if d.ndim == u.ndim - 1:
             d = d[..., None]
         if d.shape != u.shape[:-1] + (self.n_outputs_per_run,):
             raise ValueError(f"targets must have shape {u.shape[:-1]} (+ "
-                             f"({self.n_outputs_per_run},)); got {d.shape}")
+                             f"({self.n_outputs_per_run},)), one target per step of u "
+                             f"(shape {u.shape}); got {d.shape}")
         washout = _check_washout(washout, u.shape[-2])
         states = self.teacher_forced_states(u, d, x0, noise=noise, seed=seed)
         self._set_readout(fit_ridge(*self._regression(u, d, states, washout), ridge,
@@ -648,32 +697,38 @@ class EchoStateNetwork(StateSpaceModel):
         """
         if self.W_rf is None or self.W_or is None:
             raise ValueError("generate needs output feedback and a trained readout")
-        u = as_float_array("u", u, ndim=(2, 3))
+        u = _check_steps("u", u, self.n_inputs)
         x_last = as_float_array("x_last", x_last, ndim=(1, 2))
-        if x_last.shape[-1] != self.n_states:
-            raise ValueError(f"x_last must have {self.n_states} entries; got {x_last.shape}")
+        if x_last.shape != u.shape[:-2] + (self.n_states,):
+            raise ValueError(f"x_last must have shape {u.shape[:-2] + (self.n_states,)}, one "
+                             f"state per sequence of u (shape {u.shape}); got {x_last.shape}")
         if y_last is None:
             fed = self._readout(None, x_last)
         else:
             y_last = as_float_array("y_last", y_last, ndim=(1, 2))
-            if y_last.shape[-1] != self.n_outputs_per_run:
-                raise ValueError(f"y_last must have {self.n_outputs_per_run} entries on its "
-                                 f"last axis; got shape {y_last.shape}")
+            if y_last.shape not in ((self.n_outputs_per_run,),
+                                    u.shape[:-2] + (self.n_outputs_per_run,)):
+                raise ValueError(f"y_last must have shape ({self.n_outputs_per_run},) or "
+                                 f"{u.shape[:-2] + (self.n_outputs_per_run,)}; "
+                                 f"got {y_last.shape}")
             fed = np.tile(y_last, self.n_runs)
         drive = self.input_drive(u)
         x = self._update(drive[..., 0, :] + self._feedback(fed), x_last)
         first = self._readout(None, x)[..., None, :]
         if u.shape[-2] == 1:
-            return self.split_runs(first)
+            return self._split_runs(first)
         rest = self.run(u[..., 1:, :], x).outputs
-        return self.split_runs(np.concatenate([first, rest], axis=-2))
+        return self._split_runs(np.concatenate([first, rest], axis=-2))
 
     def predict(self, u, states) -> np.ndarray:
         """Readout outputs ``(..., R * n_outputs)`` for given inputs and states."""
         if self.W_or is None:
             raise ValueError("the readout is not trained yet; call fit first")
-        u = as_float_array("u", u)
-        states = as_float_array("states", states)
+        u = _check_steps("u", u, self.n_inputs)
+        states = as_float_array("states", states, ndim=(2, 3))
+        if states.shape != u.shape[:-1] + (self.n_states,):
+            raise ValueError(f"states must have shape {u.shape[:-1] + (self.n_states,)}, one "
+                             f"state per step of u (shape {u.shape}); got {states.shape}")
         return self._readout(u, states)
 
     def __repr__(self) -> str:
@@ -714,14 +769,22 @@ def memory_capacity(model: EchoStateNetwork, *, max_delay: int, n_train: int = 1
     its output with ``u(t - k)`` on fresh test steps. Only the first run of an
     ensemble is used. The model's own readout is left untouched.
     """
+    _check_model(model)
     if model.n_inputs != 1:
         raise ValueError("memory capacity is defined here for one-input networks")
     max_delay = check_positive_int("max_delay", max_delay)
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)
+    washout = check_nonnegative_int("washout", washout)
     input_range = check_positive_float("input_range", input_range)
+    check_nonnegative_float("ridge", ridge)
+    _check_seed(seed)
     total = washout + max_delay + n_train + n_test
     _check_washout(washout, total)
+    if total * (model.n_states + max_delay) > MAX_SIZE:  # states and targets, before allocating
+        raise ValueError(f"washout + max_delay + n_train + n_test = {total} steps of "
+                         f"{model.n_states} states and {max_delay} targets exceed "
+                         f"{MAX_SIZE} numbers; shorten n_train, n_test or max_delay")
     u = as_generator(seed).uniform(-input_range, input_range, total)
     probe = EchoStateNetwork(model.W_rc, model.W_ri, leak=model.leak, decay=model.decay,
                              activation=model.activation, t_r=model.t_r, n_runs=model.n_runs)
@@ -757,6 +820,7 @@ def state_distances(model: EchoStateNetwork, u, x0_a, x0_b) -> np.ndarray:
     The echo state property says this tends to zero whatever ``x0_a``,
     ``x0_b``. Feedback networks are run freely. Returns shape ``(T,)``.
     """
+    _check_model(model)
     u = as_float_array("u", u, ndim=2)
     x0 = np.stack([as_float_array("x0_a", x0_a, shape=(model.n_states,)),
                    as_float_array("x0_b", x0_b, shape=(model.n_states,))])
@@ -779,6 +843,7 @@ def has_echo_states(model: EchoStateNetwork, u, *, n_pairs: int = 4, tol: float 
         If ``n_pairs`` is not a positive integer or ``tol`` is not a finite
         number ``> 0`` (a NaN ``tol`` would otherwise pass every pair).
     """
+    _check_model(model)
     n_pairs = check_positive_int("n_pairs", n_pairs)
     tol = check_positive_float("tol", tol)
     rng = as_generator(seed)
@@ -851,15 +916,28 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
         NRMSE84 undoes his squashing ``tanh(x - 1)`` with
         ``lambda y: np.arctanh(y) + 1``.
     """
+    _check_model(model)
     d = as_float_array("series", series, ndim=1)
     n_train = check_positive_int("n_train", n_train)
     horizon = check_positive_int("horizon", horizon)
     n_tests = check_positive_int("n_tests", n_tests)
     spacing = check_positive_int("spacing", spacing)
     n_valid = check_nonnegative_int("n_valid", n_valid)
+    bias_input = check_finite_float("bias_input", bias_input)
+    if inverse is not None:
+        check_callable("inverse", inverse)
+    _check_seed(seed)
+    try:
+        ridge_kind = np.asarray(ridge).dtype.kind
+    except ValueError:                 # a ragged nested list
+        ridge_kind = "O"
+    if ridge_kind not in "iuf":        # strings ("1e-8" too), bools, objects
+        raise TypeError(f"ridge must be a number or a sequence of numbers; got {ridge!r}")
     ridges = np.atleast_1d(np.asarray(ridge, dtype=float))
     if ridges.ndim != 1 or ridges.size == 0:
         raise ValueError(f"ridge must be a number or a sequence of numbers; got {ridge!r}")
+    if not np.all(np.isfinite(ridges) & (ridges >= 0)):
+        raise ValueError(f"ridge must be finite and non-negative; got {ridge!r}")
     if ridges.size > 1 and n_valid == 0:
         raise ValueError("several candidate ridges need validation starts: set n_valid > 0")
     n_after = (n_valid + n_tests) * spacing
@@ -916,7 +994,7 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
         chosen = np.full(model.n_runs, ridges[0])
 
     test_part = slice(n_valid * spacing, n_after)
-    one_step = model.split_runs(model._readout(None, cont[test_part]))[..., 0]
+    one_step = model._split_runs(model._readout(None, cont[test_part]))[..., 0]
     one_step_nrmse = back_nrmse(one_step, d_back[n_train:n_train + n_after][test_part])
     nrmse_h, predictions, starts = horizon_runs(n_valid * spacing + spacing - 1, n_tests)
     return HorizonTest(nrmse_h, predictions, starts, one_step_nrmse, chosen, valid_nrmse)
@@ -932,13 +1010,18 @@ def closed_loop(model: EchoStateNetwork, x_last, y_last, n_steps: int) -> np.nda
     One run only (an ensemble shares its input, so its runs cannot each feed
     back their own output).
     """
+    _check_model(model)
     if model.W_or is None:
-        raise ValueError("the readout is not trained yet; call fit first")
+        raise ValueError("the readout of model is not trained yet; call fit first")
     if model.n_runs != 1 or model.n_inputs != model.n_outputs_per_run:
-        raise ValueError("closed_loop needs one run whose outputs match its inputs")
+        raise ValueError("closed_loop needs a model of one run whose outputs match its inputs")
     n_steps = check_positive_int("n_steps", n_steps)
     x = as_float_array("x_last", x_last, shape=(model.n_states,))
-    y = as_float_array("y_last", y_last).reshape(model.n_inputs)
+    y = as_float_array("y_last", y_last, ndim=(0, 1))
+    if y.shape != (model.n_inputs,) and not (y.ndim == 0 and model.n_inputs == 1):
+        raise ValueError(f"y_last must have shape ({model.n_inputs},) (a number for one "
+                         f"input); got {y.shape}")
+    y = y.reshape(model.n_inputs)
     out = np.empty((n_steps, model.n_inputs))
     for k in range(n_steps):
         x = model.step(y, x)
@@ -988,14 +1071,28 @@ def grid_search(make_model, grid: dict, u, targets, *, n_train: int, n_valid: in
     """
     import itertools
 
+    check_callable("make_model", make_model)
+    check_instance("grid", grid, dict)
+    for name, values in grid.items():
+        if not isinstance(name, str):
+            raise TypeError(f"grid must map argument names of make_model to lists of "
+                            f"values; got the key {name!r}")
+        if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
+            raise TypeError(f"grid[{name!r}] must be a list of values to try; got {values!r}")
+        if len(values) == 0:
+            raise ValueError(f"grid[{name!r}] is empty; give at least one value to try")
     u = as_float_array("u", u, ndim=2)
+    if u.size == 0:
+        raise ValueError(f"u must hold at least one step; got shape {u.shape}")
     d = as_float_array("targets", targets, shape=(u.shape[0],))
     n_train = check_positive_int("n_train", n_train)
     n_valid = check_positive_int("n_valid", n_valid)
     if n_train + n_valid >= d.size:
         raise ValueError("n_train + n_valid must leave a test stretch")
     washout = _check_washout(washout, n_train)
-    ridges = [check_finite_float("ridge", r) for r in ridges]
+    if isinstance(ridges, (str, bytes)) or not hasattr(ridges, "__iter__"):
+        raise TypeError(f"ridges must be a sequence of numbers; got {ridges!r}")
+    ridges = [check_nonnegative_float("ridges", r) for r in ridges]
     if not ridges:
         raise ValueError("ridges must hold at least one value")
     valid = slice(n_train, n_train + n_valid)
@@ -1009,6 +1106,9 @@ def grid_search(make_model, grid: dict, u, targets, *, n_train: int, n_valid: in
     for values in itertools.product(*(grid[name] for name in names)):
         params = dict(zip(names, values))
         model = make_model(**params)
+        if not isinstance(model, EchoStateNetwork):
+            raise TypeError(f"make_model must return an EchoStateNetwork; got "
+                            f"{type(model).__name__} for {params}")
         if model.W_rf is not None:
             raise ValueError("grid_search is for input-driven networks (no W_rf)")
         # one run of the reservoir and one factorisation serve every ridge
