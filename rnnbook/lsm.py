@@ -97,10 +97,12 @@ import numpy as np
 from rnnbook.core import StateSpaceModel
 from rnnbook.readout import Readout, fit_ridge
 from rnnbook.validation import (
+    MAX_SIZE,
     SeedLike,
     as_float_array,
     as_generator,
     check_finite_float,
+    check_instance,
     check_nonnegative_int,
     check_positive_float,
     check_positive_int,
@@ -138,6 +140,7 @@ PAPER = {
 }
 
 TYPES = ("EE", "EI", "IE", "II")
+DT = 0.1  # the default time step of Liquid (ms)
 _FAR_STEPS = 10 ** 10  # "never spiked": so long ago that every exp(-interval/tau) is 0
 
 
@@ -256,11 +259,22 @@ class LiquidNetwork(NamedTuple):
         return self._replace(amplitude=self.amplitude * factor)
 
 
-def grid_positions(shape: Sequence[int]) -> np.ndarray:
-    """The integer points of a ``shape[0] x shape[1] x shape[2]`` grid, shape ``(N, 3)``."""
+def _grid_sizes(shape, max_points: int) -> list[int]:
+    """Check a grid shape (3 positive integers, at most ``max_points`` points in all)."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+        raise TypeError(f"shape must be a sequence of 3 positive integers; got {shape!r}")
     if len(shape) != 3:
         raise ValueError(f"shape must have 3 entries; got {shape!r}")
     sizes = [check_positive_int(f"shape[{i}]", s) for i, s in enumerate(shape)]
+    if math.prod(sizes) > max_points:
+        raise ValueError(f"shape {tuple(sizes)} has {math.prod(sizes)} points; "
+                         f"at most {max_points} are allowed")
+    return sizes
+
+
+def grid_positions(shape: Sequence[int]) -> np.ndarray:
+    """The integer points of a ``shape[0] x shape[1] x shape[2]`` grid, shape ``(N, 3)``."""
+    sizes = _grid_sizes(shape, MAX_SIZE // 3)   # checked before anything is allocated
     axes = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
     return np.stack([a.ravel() for a in axes], axis=1).astype(np.float64)
 
@@ -270,6 +284,10 @@ def connection_probability(distance, C: float, lam: float) -> np.ndarray:
     C = _check_probability("C", C)
     lam = check_positive_float("lam", lam)
     distance = as_float_array("distance", distance)
+    if distance.size == 0:
+        raise ValueError("distance must hold at least one distance")
+    if np.any(distance < 0):
+        raise ValueError("distance must be non-negative")
     return C * np.exp(-(distance / lam) ** 2)
 
 
@@ -330,6 +348,8 @@ def liquid_network(shape: Sequence[int] = (15, 3, 3), *, lam: float = 2.0,
         Self-connections are excluded (*our choice*). Neuron time constants,
         thresholds and so on are the paper's, the same for every neuron.
     """
+    # the connection draw holds N x N numbers: at most 10**4 neurons
+    _grid_sizes(shape, math.isqrt(MAX_SIZE))
     positions = grid_positions(shape)
     lam = check_positive_float("lam", lam)
     inhibitory_fraction = _check_probability("inhibitory_fraction", inhibitory_fraction)
@@ -399,7 +419,7 @@ def single_neuron(*, background: float = 0.0, tau_m: float = 30.0, threshold: fl
                          f"threshold={threshold}")
     refractory = _check_non_negative("refractory", refractory)
     resistance = check_positive_float("resistance", resistance)
-    background = check_finite_float("background", background)
+    background = _check_non_negative("background", background)
     n_inputs = check_positive_int("n_inputs", n_inputs)
     input_weight = check_finite_float("input_weight", input_weight)
     empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -481,7 +501,9 @@ class LiquidRun(NamedTuple):
 class _Micro:
     """The micro-state of ``B`` trials in the simulator's own (contiguous) layout."""
 
-    __slots__ = ("VI", "release", "buf", "z", "z_step", "last", "u", "R", "n")
+    __slots__ = ("VI", "release", "buf", "z", "z_step", "last", "u", "R", "n",
+                 # working memory of Liquid._integrate, not part of the packed state
+                 "spare", "hb", "hj", "hr", "h_min")
 
 
 class Liquid(StateSpaceModel):
@@ -505,7 +527,7 @@ class Liquid(StateSpaceModel):
     Notes
     -----
     Step ``n`` (``n = 1, 2, ...``; it takes the liquid from time
-    ``(n - 1) dt`` to ``n dt``) does, in this order (Brian2's default
+    ``(n - 1) dt`` to ``n dt``; :meth:`_step`) does, in this order (Brian2's default
     schedule, so that ``benchmarks/bench_lsm_brian2.py`` can compare spike for
     spike):
 
@@ -538,7 +560,7 @@ class Liquid(StateSpaceModel):
 
     n_outputs = None
 
-    def __init__(self, network: LiquidNetwork, *, dynamic: bool = True, dt: float = 0.1,
+    def __init__(self, network: LiquidNetwork, *, dynamic: bool = True, dt: float = DT,
                  tau_state: float = 30.0):
         self.network = _check_network(network)
         if not isinstance(dynamic, bool):
@@ -576,7 +598,8 @@ class Liquid(StateSpaceModel):
         self._out_count = counts
         self._out_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         self._z_decay = math.exp(-dt / self.tau_state)
-        self._uniform_threshold = bool(np.all(net.threshold == net.threshold[0]))
+        uniform = bool(np.all(net.threshold == net.threshold[0]))
+        self._theta = float(net.threshold[0]) if uniform else net.threshold
         self._layout = [("V", n), ("I", 2 * n), ("release", n),
                         ("buf", self._n_slots * 2 * n), ("z", n), ("z_step", n),
                         ("last", n), ("u", self.n_synapses), ("R", self.n_synapses),
@@ -662,82 +685,113 @@ class Liquid(StateSpaceModel):
         return parts["z"] * self._z_decay ** (parts["n"] - parts["z_step"])
 
     # ------------------------------------------------------------ the steps
+    def _step(self, st: _Micro, drive: np.ndarray | None):
+        """Advance all trials by ``dt``; return the spikes' ``(b, j)`` or None.
+
+        ``drive``: this step's input spike counts, ``(B, n_inputs)``, or None
+        when no input spikes. ``b`` indexes trials, ``j`` neurons.
+        """
+        net = self.network
+        n = st.n = st.n + 1
+        # V and the currents, exact over dt (no spike in between):
+        # V <- a V + k_e I_e + k_i I_i + (1 - a) R I_b, a = exp(-dt / tau_m),
+        # k_e, k_i: V's exact response to a decaying current (see __init__);
+        # I_e <- exp(-dt / tau_e) I_e, I_i <- exp(-dt / tau_i) I_i
+        V, I = self._relax(st)
+        self._hold_refractory(st, V, n)    # refractory neurons stay at reset
+        spikes = V > self._theta           # threshold
+        slot = n % self._n_slots           # spikes whose delay has run out ...
+        I += st.buf[slot]
+        st.buf[slot] = 0.0
+        if drive is not None:              # ... and input spikes (onto I_e)
+            I[0] += drive @ net.input_weights
+        if not spikes.any():
+            return None
+        b, j = np.nonzero(spikes)
+        self._transmit(st, n, b, j)        # into the delay line of each synapse
+        V[b, j] = net.reset[j]             # reset, then refractory
+        self._start_refractory(st, n, b, j)
+        # the liquid state: each neuron's spike train filtered with tau_state
+        st.z[b, j] = st.z[b, j] * self._z_decay ** (n - st.z_step[b, j]) + 1.0
+        st.z_step[b, j] = n
+        st.last[b, j] = n
+        return b, j
+
+    def _relax(self, st: _Micro) -> tuple[np.ndarray, np.ndarray]:
+        """Integrate ``V, I_e, I_i`` of every trial exactly over ``dt`` (no spikes).
+
+        Returns views of ``V`` ``(B, N)`` and ``I`` ``(2, B, N)`` in ``st.VI``.
+        """
+        if self._matrix is not None:    # the same for all neurons: one matrix product
+            np.matmul(self._matrix, st.VI.reshape(3, -1), out=st.spare.reshape(3, -1))
+            st.VI, st.spare = st.spare, st.VI
+            V, I = st.VI[0], st.VI[1:]
+        else:
+            V, I = st.VI[0], st.VI[1:]
+            np.multiply(st.VI, self._coef[:, None, :], out=st.spare)
+            st.spare.sum(axis=0, out=V)
+            I *= self._decay
+        V += self._vb
+        return V, I
+
+    def _hold_refractory(self, st: _Micro, V: np.ndarray, n: int) -> None:
+        """Set refractory neurons (released after step ``n``) to the reset potential.
+
+        Few neurons are refractory at a time, so they are kept as index lists
+        ``st.hb, st.hj`` (trial, neuron) with release steps ``st.hr``.
+        """
+        if st.h_min is None:
+            return
+        if n >= st.h_min:            # someone is released: drop them from the lists
+            keep = st.hr > n
+            st.hb, st.hj, st.hr = st.hb[keep], st.hj[keep], st.hr[keep]
+            st.h_min = int(st.hr.min()) if st.hr.size else None
+        if st.h_min is not None:
+            V[st.hb, st.hj] = self.network.reset[st.hj]
+
+    def _start_refractory(self, st: _Micro, n: int, b: np.ndarray, j: np.ndarray) -> None:
+        """Neurons ``(b, j)`` that spiked at step ``n`` integrate again from ``n + k``."""
+        rel = n + self._ref_steps[j]
+        st.release[b, j] = rel
+        held = rel > n
+        if held.any():
+            st.hb = np.concatenate([st.hb, b[held]])
+            st.hj = np.concatenate([st.hj, j[held]])
+            st.hr = np.concatenate([st.hr, rel[held]])
+            st.h_min = int(st.hr.min())
+
     def _integrate(self, st: _Micro, u: np.ndarray, samples: np.ndarray | None = None,
                    record: bool = False):
-        """Run ``st`` over the inputs ``u`` (``(B, T, n_inputs)``), in place."""
-        net = self.network
-        buf, release = st.buf, st.release
-        vb, decay = self._vb, self._decay
-        theta = float(net.threshold[0]) if self._uniform_threshold else net.threshold
-        n_neurons, n_slots = self.n_neurons, self._n_slots
-        w_in, reset, ref_steps = net.input_weights, net.reset, self._ref_steps
+        """Run ``st`` over the inputs ``u`` (``(B, T, n_inputs)``) with :meth:`_step`, in place.
+
+        Returns the liquid states at ``samples`` (steps 1 .. T) and, if
+        ``record``, the spikes as lists of trial, step and neuron arrays.
+        """
         has_input = u.any(axis=(0, 2))
-        buf_flat = buf.reshape(-1)
         states = None
         if samples is not None and samples.size:
-            states = np.empty((release.shape[0], samples.size, n_neurons))
+            states = np.empty((st.release.shape[0], samples.size, self.n_neurons))
         rec = ([], [], [])
         next_sample = 0
-        # neurons held at reset (refractory): few at a time, so kept as index lists
-        hb, hj = np.nonzero(release > st.n)
-        hr = release[hb, hj]
-        h_min = int(hr.min()) if hr.size else None
-        matrix = self._matrix
-        VI, spare = st.VI, np.empty_like(st.VI)
-        coef = self._coef[:, None, :]
+        # neurons held at reset (refractory), as index lists: see _hold_refractory
+        st.hb, st.hj = np.nonzero(st.release > st.n)
+        st.hr = st.release[st.hb, st.hj]
+        st.h_min = int(st.hr.min()) if st.hr.size else None
+        st.spare = np.empty_like(st.VI)
         for t in range(u.shape[1]):
-            n = st.n = st.n + 1
-            if matrix is not None:       # [V, I_e, I_i] <- M [V, I_e, I_i], exactly
-                np.matmul(matrix, VI.reshape(3, -1), out=spare.reshape(3, -1))
-                VI, spare = spare, VI
-                V, I = VI[0], VI[1:]
-            else:
-                V, I = VI[0], VI[1:]
-                np.multiply(VI, coef, out=spare)
-                spare.sum(axis=0, out=V)
-                I *= decay
-            V += vb
-            if h_min is not None:
-                if n >= h_min:
-                    keep = hr > n
-                    hb, hj, hr = hb[keep], hj[keep], hr[keep]
-                    h_min = int(hr.min()) if hr.size else None
-                if h_min is not None:
-                    V[hb, hj] = reset[hj]
-            spikes = V > theta
-            slot = n % n_slots
-            I += buf[slot]
-            buf[slot] = 0.0
-            if has_input[t]:
-                I[0] += u[:, t] @ w_in
-            if spikes.any():
-                b, j = np.nonzero(spikes)
-                self._transmit(st, buf_flat, n, b, j)
-                V[b, j] = reset[j]
-                rel = n + ref_steps[j]
-                release[b, j] = rel
-                held = rel > n
-                if held.any():
-                    hb = np.concatenate([hb, b[held]])
-                    hj = np.concatenate([hj, j[held]])
-                    hr = np.concatenate([hr, rel[held]])
-                    h_min = int(hr.min())
-                st.z[b, j] = st.z[b, j] * self._z_decay ** (n - st.z_step[b, j]) + 1.0
-                st.z_step[b, j] = n
-                st.last[b, j] = n
-                if record:
-                    rec[0].append(b)
-                    rec[1].append(np.full(b.size, n))
-                    rec[2].append(j)
+            fired = self._step(st, u[:, t] if has_input[t] else None)
+            if record and fired is not None:
+                rec[0].append(fired[0])
+                rec[1].append(np.full(fired[0].size, st.n))
+                rec[2].append(fired[1])
             while states is not None and next_sample < samples.size \
                     and samples[next_sample] == t + 1:
-                states[:, next_sample] = st.z * self._z_decay ** (n - st.z_step)
+                states[:, next_sample] = st.z * self._z_decay ** (st.n - st.z_step)
                 next_sample += 1
-        st.VI = VI
         return states, rec
 
-    def _transmit(self, st: _Micro, buf_flat: np.ndarray, n: int, b: np.ndarray,
-                  j: np.ndarray) -> None:
+    def _transmit(self, st: _Micro, n: int, b: np.ndarray, j: np.ndarray) -> None:
+        """Send the spikes of neurons ``j`` (trials ``b``) at step ``n`` along their synapses."""
         counts = self._out_count[j]
         total = int(counts.sum())
         if total == 0:
@@ -762,7 +816,7 @@ class Liquid(StateSpaceModel):
         slot = (n + self._delay_steps[syn]) % self._n_slots
         index = ((slot * 2 + self._channel[syn]) * n_trials + trial) * self.n_neurons \
             + net.post[syn]
-        np.add.at(buf_flat, index, amp)
+        np.add.at(st.buf.reshape(-1), index, amp)   # a view: st.buf is contiguous
 
     def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
         """One time step of the packed micro-state (see the class notes)."""
@@ -818,6 +872,9 @@ class Liquid(StateSpaceModel):
             samples = np.asarray(sample_steps)
             if samples.ndim != 1 or not np.issubdtype(samples.dtype, np.integer):
                 raise TypeError("sample_steps must be a 1-D array of integer steps")
+            if samples.size == 0:
+                raise ValueError("sample_steps must hold at least one step (or be None "
+                                 "to record no liquid state)")
             if np.any(samples < 1) or np.any(samples > n_steps) or \
                     np.any(np.diff(samples) <= 0):
                 raise ValueError(f"sample_steps must increase strictly within 1 .. "
@@ -852,6 +909,10 @@ def poisson_spike_train(rate: float, duration: float, seed: SeedLike = None) -> 
     """
     rate = _check_non_negative("rate", rate)
     duration = check_positive_float("duration", duration)
+    expected = rate * duration / 1000.0
+    if expected > MAX_SIZE:
+        raise ValueError(f"rate ({rate} Hz) and duration ({duration} ms) ask for "
+                         f"{expected:g} spikes; at most {MAX_SIZE} are allowed")
     rng = as_generator(seed)
     count = rng.poisson(rate * duration / 1000.0)
     return np.sort(rng.uniform(0.0, duration, count))
@@ -872,6 +933,8 @@ def jitter_spike_train(times, sd: float, duration: float, seed: SeedLike = None)
     times = as_float_array("times", times, ndim=1)
     sd = _check_non_negative("sd", sd)
     duration = check_positive_float("duration", duration)
+    if np.any(times < 0) or np.any(times > duration):
+        raise ValueError(f"times must lie in [0, duration] = [0, {duration}] ms")
     rng = as_generator(seed)
     return np.sort(_reflect(times + sd * rng.standard_normal(times.size), duration))
 
@@ -909,6 +972,9 @@ def spike_counts(trains, duration: float, dt: float = 0.1) -> np.ndarray:
     """
     duration = check_positive_float("duration", duration)
     dt = check_positive_float("dt", dt)
+    if duration / dt > MAX_SIZE:
+        raise ValueError(f"duration / dt = {duration / dt:g} steps; at most {MAX_SIZE} "
+                         "are allowed")
     n_steps = int(round(duration / dt))
     trials = [[tr] if _is_one_train(tr) else tr for tr in trains]
     n_inputs = {len(tr) for tr in trials}
@@ -967,6 +1033,8 @@ def spike_train_pair(distance: float, *, rate: float = 20.0, duration: float = 5
     another is drawn.
     """
     distance = _check_non_negative("distance", distance)
+    rate = check_positive_float("rate", rate)
+    duration = check_positive_float("duration", duration)
     tol = check_positive_float("tol", tol)
     rng = as_generator(seed)
     for _ in range(100):
@@ -990,6 +1058,19 @@ def spike_train_pair(distance: float, *, rate: float = 20.0, duration: float = 5
 
 
 # ------------------------------------------------------------ analysis
+def _check_run(run) -> LiquidRun:
+    return check_instance("run", run, LiquidRun, "LiquidRun (from Liquid.simulate)")
+
+
+def _check_run_neurons(run: LiquidRun, n_neurons) -> int:
+    """``n_neurons`` must be positive and count every neuron that spiked in ``run``."""
+    n_neurons = check_positive_int("n_neurons", n_neurons)
+    if run.neuron.size and int(run.neuron.max()) >= n_neurons:
+        raise ValueError(f"n_neurons must exceed every neuron index of run; got "
+                         f"{n_neurons}, but neuron {int(run.neuron.max())} spiked")
+    return n_neurons
+
+
 def filtered_spike_trains(run: LiquidRun, times, n_neurons: int,
                           tau: float = 30.0) -> np.ndarray:
     """Liquid states ``z(t)`` at arbitrary times (ms) from recorded spikes.
@@ -998,9 +1079,13 @@ def filtered_spike_trains(run: LiquidRun, times, n_neurons: int,
     -------
     numpy.ndarray, shape ``(B, len(times), n_neurons)``
     """
+    run = _check_run(run)
     times = as_float_array("times", times, ndim=1)
-    n_neurons = check_positive_int("n_neurons", n_neurons)
+    n_neurons = _check_run_neurons(run, n_neurons)
     tau = check_positive_float("tau", tau)
+    if run.n_trials * times.size * n_neurons > MAX_SIZE:
+        raise ValueError(f"the states of {run.n_trials} trials at {times.size} times for "
+                         f"{n_neurons} neurons (n_neurons) exceed {MAX_SIZE} numbers")
     out = np.zeros((run.n_trials, times.size, n_neurons))
     spike_t = run.step * run.dt
     for k, t in enumerate(times):
@@ -1011,12 +1096,16 @@ def filtered_spike_trains(run: LiquidRun, times, n_neurons: int,
 
 
 def firing_rates(run: LiquidRun, start: float, stop: float, n_neurons: int) -> np.ndarray:
-    """Mean firing rate (Hz) per trial over neurons, in the window ``(start, stop]`` ms."""
-    start = check_finite_float("start", start)
+    """Mean firing rate (Hz) per trial over neurons, in the window ``(start, stop]`` ms.
+
+    Times count from the start of the run (``start >= 0``).
+    """
+    run = _check_run(run)
+    start = _check_non_negative("start", start)
     stop = check_finite_float("stop", stop)
     if stop <= start:
         raise ValueError(f"stop must exceed start; got {start}, {stop}")
-    n_neurons = check_positive_int("n_neurons", n_neurons)
+    n_neurons = _check_run_neurons(run, n_neurons)
     t = run.step * run.dt
     sel = (t > start) & (t <= stop)
     counts = np.bincount(run.trial[sel], minlength=run.n_trials)
@@ -1038,10 +1127,16 @@ def fit_classifier(features, labels, n_classes: int, ridge: float = 1e-2) -> Rea
 
     Predict with ``readout.predict(z).argmax(-1)``.
     """
+    features = as_float_array("features", features, ndim=2)
     n_classes = check_positive_int("n_classes", n_classes)
     labels = np.asarray(labels)
     if not np.issubdtype(labels.dtype, np.integer) or labels.ndim != 1:
         raise TypeError("labels must be a 1-D array of integer class indices")
+    if labels.size == 0:
+        raise ValueError("labels must hold at least one label")
+    if labels.size != features.shape[0]:
+        raise ValueError(f"labels must hold one label per row of features; got "
+                         f"{labels.size} labels for {features.shape[0]} rows")
     if np.any(labels < 0) or np.any(labels >= n_classes):
         raise ValueError(f"labels must lie in 0 .. {n_classes - 1}")
     return fit_ridge(features, np.eye(n_classes)[labels], ridge)
@@ -1079,6 +1174,8 @@ def scale_scan(network: LiquidNetwork, scales, inputs, *, dynamic: bool = False,
         For the initial potentials (the same for every scale).
     """
     scales = as_float_array("scales", scales, ndim=1)
+    if scales.size == 0:
+        raise ValueError("scales must hold at least one scale")
     if np.any(scales < 0):
         raise ValueError("scales must be non-negative")
     u = as_float_array("inputs", inputs, ndim=3)
@@ -1090,6 +1187,9 @@ def scale_scan(network: LiquidNetwork, scales, inputs, *, dynamic: bool = False,
     stop = (active[-1] + 1) * dt
     if u.shape[1] * dt < stop + 300.0 - 1e-9:
         raise ValueError("inputs must end with at least 300 ms without input spikes")
+    if stop <= 100.0:
+        raise ValueError("inputs must play for more than 100 ms (the rate during the "
+                         "input is measured after its first 100 ms)")
     x0 = liquid.random_initial_states(u.shape[0], seed)
     n = network.n_neurons
 
@@ -1147,11 +1247,20 @@ def separation_experiment(liquid: Liquid, distances, n_pairs: int, *, rate: floa
     if not isinstance(liquid, Liquid):
         raise TypeError(f"liquid must be a Liquid; got {type(liquid).__name__}")
     distances = as_float_array("distances", distances, ndim=1)
+    if distances.size == 0:
+        raise ValueError("distances must hold at least one input distance")
+    if np.any(distances < 0):
+        raise ValueError("distances must be non-negative")
     n_pairs = check_positive_int("n_pairs", n_pairs)
+    rate = check_positive_float("rate", rate)
+    duration = check_positive_float("duration", duration)
     every = check_positive_float("every", every)
     rng = as_generator(seed)
     stride = max(1, int(round(every / liquid.dt)))
     n_steps = int(round(duration / liquid.dt))
+    if stride > n_steps:
+        raise ValueError(f"every must not exceed duration (no state would be recorded); "
+                         f"got every={every}, duration={duration} ms")
     samples = np.arange(stride, n_steps + 1, stride)
     per_pair = []
     for d in distances:
@@ -1170,6 +1279,11 @@ def segment_templates(n_segments: int = 4, n_templates: int = 2, *, length: floa
     """Poisson templates: ``templates[k][c]`` is template ``c`` of segment ``k`` (ms)."""
     n_segments = check_positive_int("n_segments", n_segments)
     n_templates = check_positive_int("n_templates", n_templates)
+    length = check_positive_float("length", length)
+    rate = _check_non_negative("rate", rate)
+    if n_segments * n_templates * rate * length / 1000.0 > MAX_SIZE:
+        raise ValueError(f"n_segments * n_templates templates of rate {rate} Hz and length "
+                         f"{length} ms ask for more than {MAX_SIZE} spikes")
     rng = as_generator(seed)
     return [[poisson_spike_train(rate, length, rng) for _ in range(n_templates)]
             for _ in range(n_segments)]
@@ -1187,6 +1301,9 @@ def segment_inputs(templates, n_trials: int, *, length: float = 250.0, jitter: f
     """
     n_trials = check_positive_int("n_trials", n_trials)
     length = check_positive_float("length", length)
+    templates = _check_templates(templates, length)
+    jitter = _check_non_negative("jitter", jitter)
+    dt = check_positive_float("dt", dt)
     rng = as_generator(seed)
     n_segments, n_templates = len(templates), len(templates[0])
     labels = rng.integers(0, n_templates, (n_trials, n_segments))
@@ -1196,6 +1313,57 @@ def segment_inputs(templates, n_trials: int, *, length: float = 250.0, jitter: f
                  for k, c in enumerate(row)]
         trains.append([np.concatenate(parts)])
     return spike_counts(trains, n_segments * length, dt), labels
+
+
+def _check_templates(templates, length: float) -> list[list[np.ndarray]]:
+    """Check ``templates[k][c]`` (segment ``k``, template ``c``): spike times in ``[0, length]``.
+
+    Every segment must have the same number (at least one) of templates.
+    """
+    def is_sequence(value):
+        return isinstance(value, (list, tuple, np.ndarray))
+
+    if not is_sequence(templates):
+        raise TypeError(f"templates must be a list (segments) of lists (templates) of "
+                        f"spike-time arrays, as from segment_templates; "
+                        f"got {type(templates).__name__}")
+    if len(templates) == 0:
+        raise ValueError("templates must hold at least one segment")
+    out = []
+    for k, segment in enumerate(templates):
+        if not is_sequence(segment):
+            raise TypeError(f"templates[{k}] must be a list of spike-time arrays; "
+                            f"got {type(segment).__name__}")
+        if len(segment) == 0:
+            raise ValueError(f"templates[{k}] must hold at least one template")
+        if len(segment) != len(templates[0]):
+            raise ValueError(f"templates must have as many templates in every segment; "
+                             f"templates[0] has {len(templates[0])}, templates[{k}] "
+                             f"{len(segment)}")
+        row = [as_float_array(f"templates[{k}][{c}]", t, ndim=1)
+               for c, t in enumerate(segment)]
+        for c, t in enumerate(row):
+            if np.any(t < 0) or np.any(t > length):
+                raise ValueError(f"templates[{k}][{c}] has spikes outside [0, length] = "
+                                 f"[0, {length}] ms")
+        out.append(row)
+    return out
+
+
+def _check_sample_times(times, dt: float, total: float) -> tuple[np.ndarray, np.ndarray]:
+    """Check readout times (ms) within trials of ``total`` ms; return them and their steps."""
+    times = as_float_array("times", times, ndim=1)
+    if times.size == 0:
+        raise ValueError("times must hold at least one time (ms)")
+    steps = np.rint(times / dt).astype(np.int64)
+    n_steps = int(round(total / dt))
+    if np.any(steps < 1) or np.any(steps > n_steps):
+        raise ValueError(f"times must lie within the trials, in [{dt}, {total}] ms "
+                         f"(n_segments * length); got {times}")
+    if np.any(np.diff(steps) <= 0):
+        raise ValueError(f"times must increase strictly, by at least dt = {dt} ms; "
+                         f"got {times}")
+    return times, steps
 
 
 class SegmentReadouts(NamedTuple):
@@ -1227,10 +1395,12 @@ def segment_readouts(liquid: Liquid, templates, *, n_train: int, n_test: int,
         raise TypeError(f"liquid must be a Liquid; got {type(liquid).__name__}")
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)
+    length = check_positive_float("length", length)
+    templates = _check_templates(templates, length)
+    jitter = _check_non_negative("jitter", jitter)
     ridge = _check_non_negative("ridge", ridge)
     rng = as_generator(seed)
-    times = as_float_array("times", times, ndim=1)
-    steps = np.rint(times / liquid.dt).astype(np.int64)
+    times, steps = _check_sample_times(times, liquid.dt, len(templates) * length)
     u, labels = segment_inputs(templates, n_train + n_test, length=length, jitter=jitter,
                                dt=liquid.dt, seed=rng)
     run = liquid.simulate(u, seed=rng, sample_steps=steps)
@@ -1264,6 +1434,15 @@ def segment_readouts_liquids(n_liquids: int, *, n_train: int, n_test: int, times
         segment ``k`` (0 the oldest) at ``times[i]`` (ms).
     """
     n_liquids = check_positive_int("n_liquids", n_liquids)
+    n_train = check_positive_int("n_train", n_train)
+    n_test = check_positive_int("n_test", n_test)
+    n_segments = check_positive_int("n_segments", n_segments)
+    n_templates = check_positive_int("n_templates", n_templates)
+    length = check_positive_float("length", length)
+    rate = check_positive_float("rate", rate)
+    jitter = _check_non_negative("jitter", jitter)
+    ridge = _check_non_negative("ridge", ridge)
+    _check_sample_times(times, DT, n_segments * length)
     rng = as_generator(seed)
     accuracy = []
     for _ in range(n_liquids):

@@ -192,8 +192,10 @@ def test_firing_rates_count_the_half_open_window():
                         sample_steps=np.zeros(0), dt=DT, n_steps=400, n_trials=3)
     rates = lsm.firing_rates(run, 10.0, 20.0, 4)     # (10, 20]: only 20.0 of trial 0
     assert np.allclose(rates, [1 / 4 / 0.010, 0.0, 0.0])
-    rates = lsm.firing_rates(run, 5.0, 30.0, 2)      # (5, 30]
-    assert np.allclose(rates, [3 / 2 / 0.025, 1 / 2 / 0.025, 0.0])
+    rates = lsm.firing_rates(run, 5.0, 30.0, 3)      # (5, 30]
+    assert np.allclose(rates, [3 / 3 / 0.025, 1 / 3 / 0.025, 0.0])
+    with pytest.raises(ValueError, match="n_neurons must exceed every neuron index"):
+        lsm.firing_rates(run, 5.0, 30.0, 2)          # neuron 2 spiked
 
 
 def test_state_distance_is_euclidean_over_the_last_axis():
@@ -566,3 +568,32 @@ def test_single_neuron_defaults_and_the_step_counter():
     assert x0[-1] == 0.0                         # the packed step counter starts at 0 ...
     traj = liquid.run(np.zeros((7, 1)), x0)
     assert traj.states[:, -1].tolist() == [1, 2, 3, 4, 5, 6, 7]   # ... and counts the steps
+
+
+@pytest.mark.parametrize("call, error, match", [
+    # the input must play longer than the 100 ms that scale_scan skips
+    (lambda: lsm.scale_scan(lsm.liquid_network((3, 2, 2), seed=0), [1.0],
+                            np.concatenate([np.ones((1, 500, 1)), np.zeros((1, 3000, 1))], 1),
+                            seed=0), ValueError, "inputs must play for more than 100 ms"),
+    # templates of a segment lie within its length; every segment has as many templates
+    (lambda: lsm.segment_inputs([[np.array([5.0, 30.0])]], 2, length=20.0, seed=0),
+     ValueError, r"templates\[0\]\[0\] has spikes outside \[0, length\]"),
+    (lambda: lsm.segment_inputs([[np.array([1.0]), np.array([2.0])], [np.array([3.0])]], 2,
+                                length=20.0, seed=0),
+     ValueError, "as many templates in every segment"),
+    (lambda: lsm.segment_readouts(lsm.Liquid(lsm.single_neuron()), [[np.array([1.0])]],
+                                  n_train=2, n_test=2, times=[20.0, 10.0], length=20.0),
+     ValueError, "times must increase strictly"),
+    # the N x N connection draw is refused before allocation above 10**4 neurons
+    (lambda: lsm.liquid_network((100, 100, 2), seed=0), ValueError,
+     r"shape \(100, 100, 2\) has 20000 points; at most 10000"),
+    (lambda: lsm.spike_train_pair(0.1, rate=0.0, seed=0), ValueError, "rate must be positive"),
+])
+def test_new_argument_checks(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_grid_positions_of_a_large_grid_are_allowed_below_the_limit():
+    # the limit that liquid_network puts on N (its N x N draw) is not the grid's
+    assert lsm.grid_positions((100, 100, 2)).shape == (20000, 3)

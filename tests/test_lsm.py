@@ -336,3 +336,64 @@ def test_spike_times_checks_the_trial():
     for bad in ("x", None, 0.0, True):
         with pytest.raises(TypeError, match="trial"):
             run.spike_times(bad)
+
+
+# ------------------------------------------------------------ fading memory over liquids
+def _ridge_accuracy(z, labels, n_train, ridge, n_classes):
+    """Test accuracy of a ridge readout with unpenalised bias, solved from the normal equations."""
+    mean = z[:n_train].mean(axis=0)
+    targets = np.eye(n_classes)[labels[:n_train]]
+    zc, tc = z[:n_train] - mean, targets - targets.mean(axis=0)
+    w = np.linalg.solve(zc.T @ zc + ridge * np.eye(z.shape[1]), zc.T @ tc)
+    guess = ((z[n_train:] - mean) @ w + targets.mean(axis=0)).argmax(-1)
+    return np.mean(guess == labels[n_train:])
+
+
+def test_segment_readouts_liquids_repeats_the_experiment_on_fresh_liquids():
+    kw = dict(n_train=12, n_test=8, times=[20.0, 40.0, 60.0], n_segments=3,
+              n_templates=2, length=20.0, rate=50.0, jitter=2.0, ridge=0.1)
+    acc = lsm.segment_readouts_liquids(2, seed=11, **kw)
+    assert acc.shape == (2, 3, 3)                       # liquid, time, segment
+    assert np.all((acc >= 0) & (acc <= 1))
+    assert np.allclose(acc * 8, np.round(acc * 8))      # a share of the 8 test trials
+    assert np.array_equal(acc, lsm.segment_readouts_liquids(2, seed=11, **kw))
+    # the documented recipe, drawn from one generator: a liquid, its templates, the trials
+    rng = np.random.default_rng(11)
+    nets = []
+    for j in range(2):
+        net = lsm.liquid_network(seed=rng)
+        templates = lsm.segment_templates(3, 2, length=20.0, rate=50.0, seed=rng)
+        res = lsm.segment_readouts(lsm.Liquid(net), templates, n_train=12, n_test=8,
+                                   times=kw["times"], length=20.0, jitter=2.0, ridge=0.1,
+                                   seed=rng)
+        assert np.array_equal(acc[j], res.accuracy)
+        nets.append(net)
+        # each accuracy again, from the recorded spikes and the normal equations
+        z = lsm.filtered_spike_trains(res.run, kw["times"], net.n_neurons)
+        assert np.allclose(z, res.run.states, atol=1e-9)
+        for i in range(3):
+            for k in range(3):
+                want = _ridge_accuracy(z[:, i], res.labels[:, k], 12, 0.1, 2)
+                assert acc[j, i, k] == pytest.approx(want, abs=1e-12)
+    # the liquids are different circuits, not one liquid twice
+    assert not (nets[0].pre.size == nets[1].pre.size and np.array_equal(nets[0].pre,
+                                                                          nets[1].pre))
+
+
+@pytest.mark.parametrize("change, error, match", [
+    (dict(n_liquids=0), ValueError, "n_liquids"),
+    (dict(times=[80.0]), ValueError, "times must lie within the trials"),
+    (dict(times=[]), ValueError, "times must hold at least one"),
+    (dict(times=[40.0, 20.0]), ValueError, "times must increase"),
+    (dict(rate=0.0), ValueError, "rate must be positive"),
+    (dict(jitter=-1.0), ValueError, "jitter must be non-negative"),
+    (dict(length="x"), TypeError, "length must be a real number"),
+    (dict(n_templates=1.5), TypeError, "n_templates must be a positive integer"),
+    (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
+])
+def test_segment_readouts_liquids_refuses_bad_arguments(change, error, match):
+    kw = dict(n_liquids=1, n_train=4, n_test=2, times=[20.0, 40.0], n_segments=2,
+              length=20.0, seed=0)
+    kw.update(change)
+    with pytest.raises(error, match=match):
+        lsm.segment_readouts_liquids(**kw)
