@@ -21,11 +21,12 @@ import matplotlib as mpl
 import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from rnnbook import plotting
-from rnnbook.validation import check_positive_int
+from rnnbook.validation import check_labels, check_positive_int
 
 # ---------------------------------------------------------------- the book map
 
@@ -313,6 +314,9 @@ def parts(fig, kind: str) -> list:
         Every artist whose ``gid`` is ``kind`` or starts with ``kind + ":"``,
         in drawing order.
     """
+    if not isinstance(fig, FigureBase):
+        raise TypeError(f"fig must be a matplotlib Figure (as the drawings return); got "
+                        f"{type(fig).__name__}")
     if not isinstance(kind, str) or not kind:
         raise TypeError(f"kind must be a non-empty string; got {kind!r}")
     found = []
@@ -957,6 +961,7 @@ def prediction_machine(machine, symbols, *, alphabet=None, n_shown: int = 8):
                          f"got {symbols.size}")
     if alphabet is None:
         alphabet = "abcdefghijklmnopqrstuvwxyz"[:A]
+    alphabet = check_labels("alphabet", alphabet)
     if len(alphabet) != A:
         raise ValueError(f"alphabet must have {A} symbols (n_symbols); got {len(alphabet)}")
     encoder = machine.encoder
@@ -1148,6 +1153,7 @@ def suffix_tree(model, *, alphabet=None, pruned: bool = True, max_nodes: int = 1
     max_nodes = check_positive_int("max_nodes", max_nodes)
     if alphabet is None:
         alphabet = "abcdefghijklmnopqrstuvwxyz"[:model.n_symbols]
+    alphabet = check_labels("alphabet", alphabet)
     if len(alphabet) != model.n_symbols:
         raise ValueError(f"alphabet must have {model.n_symbols} symbols (n_symbols); got "
                          f"{len(alphabet)}")
@@ -1203,6 +1209,7 @@ def automaton(dfa, *, alphabet=None, ax=None, title: str | None = None):
         raise ValueError(f"dfa has {n} states, more than the 12 this drawing can show")
     if alphabet is None:
         alphabet = "123456789"[:dfa.n_symbols]
+    alphabet = check_labels("alphabet", alphabet)
     if len(alphabet) != dfa.n_symbols:
         raise ValueError(f"alphabet must have {dfa.n_symbols} symbols (n_symbols); got "
                          f"{len(alphabet)}")
@@ -1293,6 +1300,7 @@ def contraction_maps(coder, *, alphabet=None, levels: int = 2):
     A, k = coder.n_symbols, coder.k
     if alphabet is None:
         alphabet = "abcdefgh"[:A]
+    alphabet = check_labels("alphabet", alphabet)
     if len(alphabet) != A:
         raise ValueError(f"alphabet must have {A} symbols (n_symbols); got {len(alphabet)}")
     with mpl.rc_context():
@@ -1365,6 +1373,7 @@ def suffix_code(coder, suffix, prefixes, *, alphabet=None, ax=None):
     prefixes = [as_symbols(f"prefixes[{j}]", p, A) for j, p in enumerate(prefixes)]
     if alphabet is None:
         alphabet = "abcdefgh"[:A]
+    alphabet = check_labels("alphabet", alphabet)
     if len(alphabet) != A:
         raise ValueError(f"alphabet must have {A} symbols (n_symbols); got {len(alphabet)}")
     name = "".join(alphabet[s] for s in suffix)

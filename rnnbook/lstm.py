@@ -83,7 +83,8 @@ class LSTM(StateSpaceModel):
             raise ValueError("W_or must have at least one row (one output)")
         self.t_o = (np.zeros(self.W_or.shape[0]) if t_o is None
                     else as_float_array("t_o", t_o, shape=(self.W_or.shape[0],)).copy())
-        self.output_activation = get_activation(output_activation)
+        self.output_activation = get_activation(output_activation,
+                                                argument="output_activation")
 
     @property
     def n_inputs(self) -> int:

@@ -58,7 +58,7 @@ import scipy.linalg
 import scipy.linalg.blas
 import scipy.linalg.lapack
 
-from rnnbook.validation import as_float_array, check_finite_float
+from rnnbook.validation import as_float_array, check_finite_float, check_int
 
 SOLVERS = ("auto", "qr", "cholesky")
 REFINE_TOL = 1e-10      # "auto": stop when a correction is below this fraction of W
@@ -200,7 +200,10 @@ def fit_ridge_path(features, targets, ridges) -> list[Readout]:
     ``ridges`` a sequence of penalties; returns one :class:`Readout` per ridge,
     in order.
     """
-    ridges = [_check_ridge(r) for r in np.atleast_1d(np.asarray(ridges, dtype=object))]
+    if isinstance(ridges, (str, bytes, dict)) or not np.iterable(ridges):
+        raise TypeError(f"ridges must be a sequence of non-negative numbers; got "
+                        f"{type(ridges).__name__} {ridges!r}")
+    ridges = [_check_ridge(r, f"ridges[{i}]") for i, r in enumerate(ridges)]
     if not ridges:
         raise ValueError("ridges must hold at least one value")
     Zc, Dc, z_mean, d_mean = _centred_problem(features, targets)
@@ -210,10 +213,10 @@ def fit_ridge_path(features, targets, ridges) -> list[Readout]:
             for ridge in ridges]
 
 
-def _check_ridge(ridge) -> float:
-    ridge = check_finite_float("ridge", ridge)
+def _check_ridge(ridge, name: str = "ridge") -> float:
+    ridge = check_finite_float(name, ridge)
     if ridge < 0:
-        raise ValueError(f"ridge must be non-negative; got {ridge}")
+        raise ValueError(f"{name} must be non-negative; got {ridge}")
     return ridge
 
 
@@ -253,6 +256,15 @@ def nrmse(prediction, target, *, axis=None) -> np.ndarray | float:
     if y.shape != d.shape:
         raise ValueError(f"prediction and target must have the same shape; got {y.shape} "
                          f"and {d.shape}")
+    if axis is not None:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        for a in axes:
+            check_int("axis", a)
+            if not -d.ndim <= a < d.ndim:
+                raise ValueError(f"axis must lie in -{d.ndim} .. {d.ndim - 1} for arrays of "
+                                 f"{d.ndim} dimensions; got {a}")
+        if len({a % d.ndim for a in axes}) != len(axes):
+            raise ValueError(f"axis must not repeat an axis; got {axis}")
     var = d.var(axis=axis)
     if np.any(var == 0):
         raise ValueError("the target is constant, so the NRMSE is undefined")

@@ -21,6 +21,7 @@ bad value, not a broken baseline.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
@@ -415,7 +416,8 @@ entry("contractive.common_suffix_lengths",
       extra={"first": [("out-of-range", np.array([25, 6]))],
              "second": [("mismatch", np.array([10]))]})
 entry("contractive.box_counts", lambda: (fn("contractive", "box_counts"),
-                                         dict(points=(arr(30, 2) + 1) / 2, exponents=np.array([1, 2]))),
+                                         dict(points=(arr(30, 2) + 1) / 2,
+                                              exponents=np.array([1, 2]))),
       kinds={"base": "pos", "exponents": "array"},
       extra={"base": [("one", 1.0)], "exponents": [("huge", np.array([1, 200]))]})
 entry("contractive.box_counting_dimension",
@@ -598,9 +600,10 @@ entry("esn.has_echo_states", lambda: (fn("esn", "has_echo_states"),
       kinds={"tol": "pos"})
 entry("esn.free_run_test",
       lambda: (fn("esn", "free_run_test"),
-               dict(model=esn(feedback_scaling=0.5), series=np.sin(np.arange(200) / 5.0), n_train=60, washout=5,
-                    horizon=5, n_tests=2, spacing=10, seed=0)),
-      kinds={"n_valid": "count", "noise": "nonneg", "ridge": "nonneg"},
+               dict(model=esn(feedback_scaling=0.5), series=np.sin(np.arange(200) / 5.0),
+                    n_train=60, washout=5, horizon=5, n_tests=2, spacing=10, seed=0)),
+      kinds={"n_valid": "count", "noise": "nonneg", "ridge": "nonneg",
+             "washout": "count"},          # no washout is valid, as in fit
       extra={"n_train": [("too-long", 10 ** 6)], "series": [("short", np.zeros(10))]})
 entry("esn.closed_loop",
       lambda: (fn("esn", "closed_loop"),
@@ -611,8 +614,11 @@ entry("esn.grid_search",
                dict(make_model=lambda **kw: esn(**kw), grid={"leak": [0.5, 1.0]},
                     u=arr(60, 1), targets=arr(60, seed=1), n_train=30, n_valid=10,
                     washout=5)),
-      kinds={"washout": "count"},
-      extra={"targets": [("mismatch", arr(59))], "ridges": [("negative", (-1.0,)),
+      # an empty grid is valid: one model made without arguments, ridge search only
+      kinds={"washout": "count", "grid": "none"},
+      extra={"grid": [("text", "x"), ("empty-values", {"leak": []}),
+                      ("scalar-values", {"leak": 0.5})],
+             "targets": [("mismatch", arr(59))], "ridges": [("negative", (-1.0,)),
                                                             ("empty", ())],
              "n_train": [("too-long", 10 ** 6)]})
 
@@ -941,7 +947,8 @@ for _m in ["predict_proba", "losses", "nll"]:
                  "before": [("out-of-range", np.array([0, 3]))]})
 entry("markov.ContextTree.sample", lambda: (_tree().sample, dict(length=5, seed=0,
                                                                  prefix=syms(2))),
-      kinds={"prefix": "symbols_may_be_empty"}, extra={"prefix": [("out-of-range", np.array([0, 3]))]})
+      kinds={"prefix": "symbols_may_be_empty"},
+      extra={"prefix": [("out-of-range", np.array([0, 3]))]})
 entry("markov.ContextTree.transition",
       lambda: (_tree().transition, dict(drive_t=np.eye(3)[1], x_prev=np.eye(6)[1])),
       kinds={"drive_t": "array", "x_prev": "array"},
@@ -1075,7 +1082,7 @@ entry("plotting.plot_extraction",
 entry("plotting.frame_player",
       lambda: (pfn("frame_player"),
                dict(draw=pfn("plot_scale_dynamics"), values=[1.0, 2.0], param="scale",
-                    n_steps=3)),
+                    n_steps=3, dpi=20)),
       kinds={"start": "count", "dpi": "pos"},
       extra={"values": [("empty", []), ("text", 3)], "param": [("unknown", "nope"),
                                                                ("number", 3)],
@@ -1616,10 +1623,38 @@ class timeout:
         return False
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+@contextlib.contextmanager
+def _notebook_shell():
+    """Run an explorer as in a notebook: with an IPython shell, printing short tracebacks.
+
+    ``ipywidgets.interactive`` catches an exception of the first drawing; with an
+    IPython shell it prints the traceback into the output area and swallows the
+    error, which :mod:`rnnbook.widgets` then re-raises. The shell exists in a
+    notebook (and in this process once ``report.glue`` has run), so it is made
+    here whatever the order of the tests. Its tracebacks are set to "Minimal":
+    the default mode highlights the source of every frame, ~0.1 s a case.
+    """
+    from IPython import get_ipython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = get_ipython() or InteractiveShell.instance()
+    mode = shell.InteractiveTB.mode
+    shell.InteractiveTB.set_mode("Minimal")
+    try:
+        yield
+    finally:
+        shell.InteractiveTB.set_mode(mode)
+
+
+@contextlib.contextmanager
+def calling(qual, seconds):
+    """The context of one call: a time limit, the shell for explorers, figures closed after."""
+    try:
+        with timeout(seconds), (_notebook_shell() if qual.startswith("widgets.")
+                                else contextlib.nullcontext()):
+            yield
+    finally:
+        plt.close("all")
 
 
 def test_every_public_callable_is_covered():
@@ -1645,7 +1680,7 @@ def test_every_entry_argument_is_a_parameter():
 @pytest.mark.parametrize("qual", sorted(TABLE))
 def test_baseline_is_accepted(qual):
     func, kwargs = TABLE[qual].make()
-    with timeout(4 * TIMEOUT):
+    with calling(qual, 4 * TIMEOUT):
         func(**kwargs)
 
 
@@ -1653,6 +1688,6 @@ def test_baseline_is_accepted(qual):
 def test_bad_value_is_refused(qual, arg, bad):
     func, kwargs = TABLE[qual].make()
     kwargs[arg] = bad
-    with timeout(TIMEOUT), pytest.raises((TypeError, ValueError),
-                                         match=rf"(?<![\w.]){re.escape(arg)}(?![\w(])"):
+    with calling(qual, TIMEOUT), pytest.raises((TypeError, ValueError),
+                                               match=rf"(?<![\w.]){re.escape(arg)}(?![\w(])"):
         func(**kwargs)
