@@ -1141,10 +1141,11 @@ def plot_esn_mackey_glass(spectral_radius: float = 0.9, leak: float = 0.3,
 
     n_units = check_positive_int("n_units", n_units, maximum=10 ** 4)
     input_scaling = check_positive_float("input_scaling", input_scaling)
-    series = np.tanh(mackey_glass(2000) - 1.0)
+    # the model first: it checks the remaining arguments before the series is made
     model = esn.EchoStateNetwork.random(n_units, spectral_radius=spectral_radius, density=0.1,
                                         input_scaling=input_scaling, leak=leak,
                                         features="ux", seed=seed)
+    series = np.tanh(mackey_glass(2000) - 1.0)
     n_train, horizon = 1500, 300
     u, d = series[:n_train, None], series[1:n_train + 1]
     states = model.fit(u, d, washout=100, ridge=1e-8)
