@@ -482,7 +482,7 @@ def elman_network(net, *, ax=None, max_units: int = 10):
     (``n_hidden`` units) feed the recurrent group ``X`` (``n_hidden``) through
     ``W_ri`` and ``W_rc``; ``X`` feeds the output group ``Y`` (``n_outputs``)
     through ``W_or``. One line is drawn per non-zero weight, blue for positive
-    and red for negative, wider for larger magnitudes. The dashed grey lines
+    and red-orange for negative, wider for larger magnitudes. The dashed grey lines
     are the copy connection ``C(t) = X(t-1)``: one per recurrent unit, weight
     1, never trained.
 
@@ -599,7 +599,7 @@ def unrolled_network(model, n_steps: int = 4, *, ax=None):
     One column per time step: the input ``u(t)`` below, the state ``x(t)`` in
     the middle and the output ``y(t)`` above. Black arrows are the forward
     pass (the same ``f`` and ``h``, with the same weights, at every step);
-    red dashed arrows are the backward pass of backpropagation through time:
+    red-orange dashed arrows are the backward pass of backpropagation through time:
     the error of each output enters its state, and the error of each state is
     sent one step back through the transposed Jacobian
     :math:`J(t+1)^\\top`, :math:`J(t) = \\partial x(t) / \\partial x(t-1)`.
@@ -853,7 +853,7 @@ def liquid_column(network, *, ax=None, title: str | None = None):
     """Draw a liquid of LIF neurons in its 3-D grid, with every synapse.
 
     The neurons sit at their grid positions (:attr:`LiquidNetwork.positions`),
-    excitatory ones as blue circles, inhibitory ones as red triangles; the
+    excitatory ones as blue circles, inhibitory ones as orange triangles; the
     neurons that the input reaches are outlined in black. One line per
     synapse (``pre -> post``), coloured by the type of its presynaptic neuron.
 
