@@ -158,7 +158,9 @@ class PredictionMachine(StateSpaceModel):
         self._counts = counts                       # (rows, A): N(c, x)
         self._totals = counts.sum(axis=1)           # (rows,): N(c)
         self._used = used                           # rows that predict training symbols
-        self.n_train = int(counts.sum()) if used.size else 0
+        # each training symbol once: a grid machine's table stacks every level,
+        # and its used rows are the finest level's
+        self.n_train = int(counts[used].sum()) if used.size else 0
         self.n_outputs = n_symbols
 
     # ------------------------------------------------------------ for subclasses

@@ -6,8 +6,8 @@ number is printed or glued only to the digits that such a change cannot move:
 
 * :func:`significant` rounds a result (or every number in a list, tuple,
   dict or array) to a few significant digits before it is glued;
-* :func:`glue` records a rounded value with ``myst_nb.glue`` for the text and
-  the appendix;
+* :func:`glue` records a rounded value as ``myst_nb.glue`` does, for the text
+  and the appendix;
 * :func:`small` prints a quantity that is zero up to round-off (a gap, a
   difference of two equal numbers) as a bound, ``"< 1e-12"``, instead of its
   round-off digits.
@@ -115,9 +115,27 @@ def glue(name: str, value, digits: int = 4, display: bool = False,
         if abs(value) < floor:
             value = 0.0
     rounded = significant(value, digits)
-    from myst_nb import glue as myst_glue  # the notebooks' build dependency
+    _record(name, rounded, display)
 
-    myst_glue(name, rounded, display=display)
+
+# How myst-nb finds a glued value in a notebook: a display output whose
+# metadata has "scrapbook" with the value's name and the prefix of its mime
+# types; the prefix below hides the value from the page (display=False), an
+# empty one shows it. The output is written here rather than by myst_nb.glue,
+# whose import (nbformat, jsonschema) costs every chapter's kernel about a
+# second; tests/test_report.py checks that the two outputs are the same.
+_HIDDEN = "application/papermill.record/"
+
+
+def _record(name: str, value, display: bool) -> None:
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as show
+
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else _HIDDEN
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    show({prefix + mime: data for mime, data in bundle.items()}, raw=True,
+         metadata=metadata)
 
 
 def small(value, floor: float = 1e-12, spec: str = ".1e") -> str:

@@ -129,9 +129,9 @@ def test_grid_machine_equals_brute_force_cells_with_fall_back(data, k, level):
 def test_grid_machine_n_train_counts_each_training_symbol_once(data):
     """n_train is "the number of training symbols counted": T - L for a grid machine.
 
-    LIBRARY BUG (fails as of this writing): PredictionMachine.__init__ sets
-    n_train = counts.sum(), and a GridMachine's count table stacks the tables
-    of all levels 0 .. L, so it reports (L + 1) (T - L).
+    A GridMachine's count table stacks the tables of all levels 0 .. L, so
+    summing the whole table would report (L + 1) (T - L); only the finest
+    level's rows (the used ones) count each training symbol once.
     """
     train, _ = data
     assert fpm.fit_grid_fpm(train, 3, 3).n_train == train.size - 3

@@ -93,10 +93,8 @@ def test_small_refuses_bad_input(kwargs, error, match):
 
 
 def test_glue_records_the_rounded_value(monkeypatch):
-    import myst_nb
-
     calls = []
-    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: calls.append(
+    monkeypatch.setattr(report, "_record", lambda name, value, display: calls.append(
         (name, value, display)))
     report.glue("mg_nrmse84", 0.0002342723057460281, digits=3)
     report.glue("counts", {5: 0.7000000000000001}, display=True)
@@ -104,14 +102,31 @@ def test_glue_records_the_rounded_value(monkeypatch):
 
 
 def test_glue_floor_records_round_off_as_zero(monkeypatch):
-    import myst_nb
-
     calls = []
-    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: calls.append(value))
+    monkeypatch.setattr(report, "_record", lambda name, value, display: calls.append(value))
     report.glue("diff", 1.1102230246251565e-16, floor=1e-12)
     report.glue("diff", -4.4e-16, floor=1e-12)
     report.glue("diff", 2.5e-9, floor=1e-12)
     assert calls == [0.0, 0.0, 2.5e-9]
+
+
+@pytest.mark.parametrize("value", [0.000234, 3, {5: 0.7, 10: 1.0}, [0.5, 0.25],
+                                   "text"])
+@pytest.mark.parametrize("display", [False, True])
+def test_glue_writes_the_output_myst_nb_glue_writes(value, display):
+    """myst-nb reads glued values back from the outputs: they must be its own."""
+    import myst_nb
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as ours:
+        report._record("name", value, display)
+    with capture_output() as theirs:
+        myst_nb.glue("name", value, display=display)
+    assert len(theirs.outputs) == 1
+    assert [(o.data, o.metadata) for o in ours.outputs] == [
+        (o.data, o.metadata) for o in theirs.outputs]
 
 
 @pytest.mark.parametrize("args, kwargs, error, match", [
