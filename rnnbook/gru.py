@@ -1,18 +1,20 @@
 r"""The gated recurrent unit (GRU), and its exact BPTT.
 
 The GRU {Cho et al. 2014} is the LSTM with its cell and its output merged
-into one state ``h`` and its input and forget gates merged into one
-*update gate* ``z``:
+into one state (``h`` in the paper, ``x`` here as for every model) and its
+input and forget gates merged into one *update gate* ``z``:
 
 .. math::
 
-    z = \sigma(a_z), \qquad r = \sigma(a_r), \qquad
-    a_\ast = W^{RI}_\ast u(t) + W^{RC}_\ast h(t-1) + T^R_\ast \quad (\ast = z, r),
+    z = \sigma(a_z), \qquad r = \sigma(a_r),
 
-    g = \tanh\big(W^{RI}_g u(t) + W^{RC}_g (r \odot h(t-1)) + T^R_g\big),
+    a_\ast = W^{RI}_\ast u(t) + W^{RC}_\ast x(t-1) + T^R_\ast \quad (\ast = z, r),
 
-    h(t) = z \odot h(t-1) + (1 - z) \odot g, \qquad
-    y(t) = g_o\big(W^{OR} h(t) + T^O\big).
+    g = \tanh\big(W^{RI}_g u(t) + W^{RC}_g (r \odot x(t-1)) + T^R_g\big),
+
+    x(t) = z \odot x(t-1) + (1 - z) \odot g,
+
+    y(t) = g_o\big(W^{OR} x(t) + T^O\big).
 
 The update gate keeps the fraction ``z`` of the old state and writes the
 fraction ``1 - z`` of the candidate ``g``; the *reset gate* ``r`` decides how
@@ -23,8 +25,7 @@ what a highway layer is to depth (:mod:`rnnbook.deep`).
 
 The lecture's names carry over: ``W_ri`` (``3H x n_inputs``) and ``W_rc``
 (``3H x H``) feed the three blocks, stacked in the order update, reset,
-candidate; ``t_r`` (``3H``) are their thresholds. The state is ``x = h``
-(``n_states = H``).
+candidate; ``t_r`` (``3H``) are their thresholds; ``n_states = H``.
 
 Introduced in chapter 5b, *Gradient flow through time and depth*.
 """
@@ -153,17 +154,21 @@ class GRU(StateSpaceModel):
         return self.output_activation(self.logits(x))
 
     def jacobian(self, u_t, x_prev) -> np.ndarray:
-        r"""``d h(t) / d h(t-1)``, shape ``(H, H)``.
+        r"""``d x(t) / d x(t-1)``, shape ``(H, H)``.
 
         .. math::
 
             J = \operatorname{diag}(z)
-              + \operatorname{diag}\big((h - g)\, z (1 - z)\big) W^{RC}_z
-              + \operatorname{diag}\big((1 - z)(1 - g^2)\big) W^{RC}_g
-                \big(\operatorname{diag}(r)
-                     + \operatorname{diag}\big(h\, r (1 - r)\big) W^{RC}_r\big)
+              + \operatorname{diag}\big((x - g)\, z (1 - z)\big) W^{RC}_z + J_g,
 
-        with ``h = h(t-1)``: the first term is the state's own path, gated by ``z``.
+            J_g = \operatorname{diag}\big((1 - z)(1 - g^2)\big) W^{RC}_g J_r,
+
+            J_r = \operatorname{diag}(r)
+                + \operatorname{diag}\big(x\, r (1 - r)\big) W^{RC}_r,
+
+        with ``x = x(t-1)``: the first term is the state's own path, gated by
+        ``z``; ``J_g`` is the path through the candidate, ``J_r`` the part of
+        it through the reset gate.
         """
         u_t = as_float_array("u_t", u_t, shape=(self.n_inputs,))
         h = as_float_array("x_prev", x_prev, shape=(self.n_states,))
