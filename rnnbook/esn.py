@@ -110,7 +110,8 @@ def spectral_radius(W) -> float:
     For matrices with more than 64 rows, ARPACK is asked for the six
     eigenvalues of largest magnitude and the largest modulus among them is
     returned (asking for one alone can converge to the wrong one when several
-    share nearly the same modulus); smaller matrices are solved densely.
+    share nearly the same modulus), except for triangular matrices, whose
+    eigenvalues are their diagonal; smaller matrices are solved densely.
     """
     if scipy.sparse.issparse(W):
         shape = W.shape
@@ -126,6 +127,13 @@ def spectral_radius(W) -> float:
     # a Krylov space of 40 vectors (ARPACK's default is 20 for k = 6) halves
     # the restarts for random reservoirs, whose eigenvalues crowd the rim
     W = scipy.sparse.csr_array(W, dtype=float)
+    # a triangular matrix has its eigenvalues on the diagonal: exact, and the
+    # Krylov method is not (a delay line, nilpotent, would come out near 0.5:
+    # a Jordan block's eigenvalues move by eps^(1/n) under round-off; a zero
+    # matrix makes ARPACK fail)
+    if (scipy.sparse.tril(W, k=-1).count_nonzero() == 0
+            or scipy.sparse.triu(W, k=1).count_nonzero() == 0):
+        return float(np.max(np.abs(W.diagonal())))
     operator = scipy.sparse.linalg.LinearOperator(W.shape, matvec=lambda x: _apply(W, x),
                                                   dtype=float)
     vals = scipy.sparse.linalg.eigs(operator, k=6, which="LM", ncv=min(n - 1, 40),

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from rnnbook import esn
+from rnnbook import esn, sequences
 
 
 def scr_mc_k(n_units, r, delays):
@@ -282,3 +282,143 @@ def test_teacher_forced_states_accept_lists():
     u, d = [[0.1], [0.2], [-0.3]], [[0.5], [0.0], [1.0]]
     assert np.array_equal(model.teacher_forced_states(u, d),
                           model.teacher_forced_states(np.array(u), np.array(d)))
+
+
+def test_teacher_forced_states_take_a_scalar_y0_for_one_output():
+    model = esn.EchoStateNetwork.random(20, 1, spectral_radius=0.8, feedback_scaling=0.6,
+                                        n_outputs=1, seed=4)
+    W, W_rf = model.W_rc.toarray(), model.W_rf.toarray()
+    rng = np.random.default_rng(1)
+    u, d = rng.uniform(-1, 1, (5, 1)), rng.uniform(-1, 1, (5, 1))
+    x0 = rng.uniform(-0.5, 0.5, 20)
+    got = model.teacher_forced_states(u, d, x0, y0=0.4)
+    x = hand_update(model, W, model.W_ri, model.t_r, x0, u[0], np.array([0.4]), W_rf)
+    assert np.allclose(got[0], x, atol=1e-13)
+    with pytest.raises(ValueError, match=r"y0 must have shape \(1,\) or \(1,\); got \(3,\)"):
+        model.teacher_forced_states(u, d, x0, y0=[0.4, 0.1, 0.2])
+
+
+def test_generate_takes_y_last_as_a_list_and_refuses_nan():
+    model = esn.EchoStateNetwork.random(20, 1, spectral_radius=0.8, feedback_scaling=0.6,
+                                        n_outputs=1, seed=5)
+    W, W_rf = model.W_rc.toarray(), model.W_rf.toarray()
+    rng = np.random.default_rng(2)
+    u = rng.uniform(-1, 1, (60, 1))
+    model.fit(u, np.sin(np.arange(60) / 5)[:, None], washout=10, ridge=1e-6)
+    x_last = rng.uniform(-0.5, 0.5, 20)
+    gen = model.generate(u[:3], x_last, [0.25])
+    x, y = x_last, np.array([0.25])
+    for k in range(3):
+        x = hand_update(model, W, model.W_ri, model.t_r, x, u[k], y, W_rf)
+        y = model.W_or[0] @ x + model.t_o[0]
+        assert np.allclose(gen[0, k], y, atol=1e-12)
+    with pytest.raises(ValueError, match="y_last contains NaN"):
+        model.generate(u[:3], x_last, [float("nan")])
+
+
+def test_spectral_radius_refuses_a_non_square_matrix():
+    with pytest.raises(ValueError, match=r"^W must be square; got shape \(3, 4\)$"):
+        esn.spectral_radius(np.ones((3, 4)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, u, d: m.teacher_forced_states(u, d, seed=-1),
+    lambda m, u, d: m.fit(u, d, washout=2, seed=-1),
+    lambda m, u, d: esn.free_run_test(m, d[:, 0], n_train=10, washout=2, horizon=2,
+                                     n_tests=1, spacing=1, seed=-1),
+])
+def test_a_bad_seed_is_refused_even_without_noise(call):
+    model = esn.EchoStateNetwork.random(10, 1, feedback_scaling=0.5, n_outputs=1, seed=0)
+    u = np.zeros((20, 1))
+    d = np.sin(np.arange(20) / 3)[:, None]
+    with pytest.raises(ValueError, match="seed must be a non-negative integer; got -1"):
+        call(model, u, d)
+
+
+@pytest.mark.parametrize("n", [65, 100])
+def test_spectral_radius_of_nilpotent_and_zero_large_matrices(n):
+    # a delay line is nilpotent (W^n = 0): every eigenvalue is 0, at any size
+    assert esn.spectral_radius(esn.delay_line_reservoir(n, 0.9)) == 0.0
+    assert esn.spectral_radius(np.zeros((n, n))) == 0.0
+    assert esn.spectral_radius(np.zeros((64, 64))) == 0.0           # the dense path
+    # a triangular matrix: the largest modulus on its diagonal, here the last
+    rng = np.random.default_rng(n)
+    upper = np.triu(rng.uniform(-1, 1, (n, n)))
+    upper[np.diag_indices(n)] = np.linspace(0.1, -0.7, n)
+    assert esn.spectral_radius(upper) == pytest.approx(0.7, rel=1e-12)
+    assert esn.spectral_radius(upper.T) == pytest.approx(0.7, rel=1e-12)
+    # not triangular (one entry below the diagonal): ARPACK, checked densely
+    upper[n - 1, 0] = 0.5
+    dense = np.max(np.abs(np.linalg.eigvals(upper)))
+    assert esn.spectral_radius(upper) == pytest.approx(dense, rel=1e-8)
+
+
+# ------------------------------------------------ the benchmarks' series (sequences)
+def test_mackey_glass_before_the_delay_acts_is_the_linear_closed_form():
+    # for 0 <= t <= tau the delayed value is the constant history c, so
+    # x' = A - gamma x with A = beta c / (1 + c^n): x(t) = A/gamma + (c - A/gamma) e^(-gamma t).
+    # Classical RK4 multiplies the distance to A/gamma by exactly
+    # R(z) = 1 + z + z^2/2 + z^3/6 + z^4/24, z = -gamma dt, per step (10 steps a sample),
+    # which differs from e^z by z^5/120 ~ 1e-12 per step
+    c, beta, gamma, n, dt = 1.2, 0.2, 0.1, 10.0, 0.1
+    series = sequences.mackey_glass(16, discard=0)           # t = 1 .. 16 < tau = 17
+    A = beta * c / (1 + c ** n)
+    t = np.arange(1, 17)
+    z = -gamma * dt
+    R = 1 + z + z ** 2 / 2 + z ** 3 / 6 + z ** 4 / 24
+    np.testing.assert_allclose(series, A / gamma + (c - A / gamma) * R ** (10 * t), rtol=1e-13)
+    exact = A / gamma + (c - A / gamma) * np.exp(-gamma * t)
+    np.testing.assert_allclose(series, exact, rtol=2e-10)     # 160 steps of <= 1e-12
+    # a zero history stays zero
+    assert np.array_equal(sequences.mackey_glass(5, initial=0.0, discard=0), np.zeros(5))
+
+
+def test_narma_refuses_a_diverging_series():
+    # order 20, seed 16: written out here, the recursion stays below 140 for 56 steps
+    # and then jumps to ~1550 (and to ~1e6 one step later): diverged
+    u = np.random.default_rng(16).uniform(0.0, 0.5, 57)
+    y = np.zeros(58)
+    for t in range(57):
+        past = y[max(0, t - 19):t + 1].sum()
+        old_u = u[t - 19] if t >= 19 else 0.0
+        y[t + 1] = 0.3 * y[t] + 0.05 * y[t] * past + 1.5 * old_u * u[t] + 0.1
+    assert np.abs(y[:57]).max() < 150 and 1400 < y[57] < 1700
+    u56, y56 = sequences.narma(56, 20, seed=16)
+    np.testing.assert_allclose(y56, y[1:57], rtol=1e-12)
+    with pytest.raises(ValueError, match="the NARMA recursion diverged for this seed"):
+        sequences.narma(57, 20, seed=16)
+
+
+def test_lag_matrix_by_hand():
+    X, y = sequences.lag_matrix([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2)
+    np.testing.assert_array_equal(X, [[2.0, 1.0], [3.0, 2.0], [4.0, 3.0], [5.0, 4.0]])
+    np.testing.assert_array_equal(y, [3.0, 4.0, 5.0, 6.0])
+
+
+def _draws_just_below_one():
+    """A generator whose first two doubles are 1 - 2**-53, the largest below 1.
+
+    SFC64 returns a + b + counter and then moves to a' = b ^ (b >> 11),
+    b' = c + 8 c, counter + 1: from (a, b, c, counter) = (1, 0, 0, 2**64 - 2) both
+    outputs are 2**64 - 1, and a double is the top 53 bits over 2**53."""
+    bits = np.random.SFC64()
+    state = bits.state
+    state["state"]["state"] = np.array([1, 0, 0, 2 ** 64 - 2], dtype=np.uint64)
+    bits.state = state
+    return np.random.Generator(bits)
+
+
+def test_markov_chain_never_draws_a_forbidden_symbol():
+    assert _draws_just_below_one().random(2).tolist() == [1 - 2 ** -53] * 2
+    # every row sums to 1 - 5e-9 (allowed: within 1e-8) and forbids symbol 2; a draw
+    # just below 1 must take the last allowed symbol, 1, not the forbidden one
+    P = np.tile([0.5, 0.5 - 5e-9, 0.0], (3, 1))
+    s = sequences.markov_chain(P, 2, seed=_draws_just_below_one())
+    assert s.tolist() == [2, 1]            # the uniform initial symbol: the last, 2
+
+
+def test_markov_chain_initial_must_sum_to_one_within_1e_8():
+    P = np.full((2, 2), 0.5)
+    assert sequences.markov_chain(P, 3, seed=0, initial=[0.5, 0.5 + 5e-9]).shape == (3,)
+    with pytest.raises(ValueError, match="initial must be non-negative and sum to 1"):
+        sequences.markov_chain(P, 3, seed=0, initial=[0.5, 0.5 + 1.5e-8])

@@ -597,3 +597,54 @@ def test_new_argument_checks(call, error, match):
 def test_grid_positions_of_a_large_grid_are_allowed_below_the_limit():
     # the limit that liquid_network puts on N (its N x N draw) is not the grid's
     assert lsm.grid_positions((100, 100, 2)).shape == (20000, 3)
+
+
+def test_a_grid_of_exactly_the_maximum_size_passes_the_shape_check():
+    # liquid_network allows at most 10**4 neurons (its N x N draw): a 100 x 100 x 1
+    # grid is allowed, so the error is the next argument's, one more point is refused
+    with pytest.raises(ValueError, match=r"^lam must be positive; got -1.0$"):
+        lsm.liquid_network((100, 100, 1), lam=-1.0)
+    with pytest.raises(ValueError, match=r"has 10002 points; at most 10000 are allowed"):
+        lsm.liquid_network((5001, 2, 1), lam=-1.0)
+
+
+def test_filtered_spike_trains_checks_n_neurons_against_the_run():
+    run = lsm.LiquidRun(trial=np.array([0]), step=np.array([10]), neuron=np.array([3]),
+                        states=None, sample_steps=np.zeros(0), dt=DT, n_steps=50,
+                        n_trials=1)
+    with pytest.raises(ValueError, match="n_neurons must exceed every neuron index of run"):
+        lsm.filtered_spike_trains(run, [2.0], 3)         # neuron 3 spiked: needs 4
+
+
+def test_spike_train_pair_checks_duration_before_drawing():
+    # the arguments are checked in order, before the generator is made from the seed
+    with pytest.raises(ValueError, match="^duration must be positive"):
+        lsm.spike_train_pair(0.1, duration=-1.0, seed=-1)
+
+
+def test_spike_train_pair_at_an_unreachable_tolerance_returns_the_bisected_pair():
+    # a tolerance that only an exactly equal distance meets: after the 200 halvings of
+    # [0, duration] the bisection has closed on sigma, and the pair is at the distance
+    # to rounding (several seeds, so that some end the loop without an exact hit)
+    for seed in range(4):
+        a, b = lsm.spike_train_pair(0.0731, tol=1e-300, seed=seed)
+        assert a.size > 0 and np.all(np.diff(b) >= 0)
+        assert lsm.spike_train_distance(a, b, 500.0) == pytest.approx(0.0731, rel=1e-9)
+
+
+def test_simulate_accepts_a_single_step_and_refuses_none():
+    liquid = lsm.Liquid(lsm.single_neuron())
+    run = liquid.simulate(np.zeros((1, 1)), x0=quiet(liquid))
+    assert (run.n_steps, run.n_trials, run.step.size) == (1, 1, 0)
+    with pytest.raises(ValueError, match="inputs must hold at least one step of one trial"):
+        liquid.simulate(np.zeros((1, 0, 1)), x0=quiet(liquid))
+
+
+@pytest.mark.parametrize("train", [[5.0], np.array([5.0])])
+def test_spike_counts_of_a_one_spike_train(train):
+    # a trial given as one array of one spike is one channel; the spike at 5 ms
+    # falls into step floor(5 / 1) = 5
+    counts = lsm.spike_counts([train], 10.0, dt=1.0)
+    want = np.zeros((1, 10, 1), dtype=np.uint8)
+    want[0, 5, 0] = 1
+    np.testing.assert_array_equal(counts, want)

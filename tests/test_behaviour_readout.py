@@ -92,3 +92,10 @@ def test_two_samples_are_enough(solver):
     r = readout.fit_ridge(Z, D, 0.1, solver=solver)
     W, b = ridge_by_hand(Z, D, 0.1)
     assert np.allclose(r.W_or, W, atol=1e-12) and np.allclose(r.t_o, b, atol=1e-12)
+
+
+@pytest.mark.parametrize("ridges", [1.0, None, "0.1", {0.1: 1}])
+def test_fit_ridge_path_refuses_ridges_that_are_not_a_sequence(ridges):
+    Z = np.random.default_rng(0).standard_normal((10, 2))
+    with pytest.raises(TypeError, match="ridges must be a sequence of non-negative numbers"):
+        readout.fit_ridge_path(Z, Z[:, 0], ridges)
