@@ -346,15 +346,14 @@ def test_chapter4_latching_rates_and_clipping_with_their_uncertainty():
     runs = g["clipping_runs"]
     none, clip = runs["no clipping"], runs["clipped at norm 1"]
     assert none["runs"] >= 10 and clip["runs"] >= 10
-    assert g["clipping_solved_none"] == none["solved"]
-    assert g["clipping_solved_clip"] == clip["solved"]
-    p, q = none["solved"] / none["runs"], clip["solved"] / clip["runs"]
-    assert q - p > 2 * math.hypot(math.sqrt(p * (1 - p) / none["runs"]),
-                                  math.sqrt(q * (1 - q) / clip["runs"]))
-    assert none["solved"] <= 3                      # "only a few"
-    assert none["median_final_loss"] >= 0.5         # "most runs ... near guessing"
+    assert g["clipping_median_none"] == none["median_final_loss"]
+    assert g["clipping_median_clip"] == clip["median_final_loss"]
+    # "most runs end near the loss of guessing" (log 2 = 0.69) without clipping;
+    # "the typical clipped run has learned the task" (a median below 0.1)
+    assert none["median_final_loss"] >= 0.5
+    assert clip["median_final_loss"] <= 0.1
     # "one to three orders of magnitude larger than later ones"
-    assert none["first_over_late_grad_norm"] >= 10
+    assert 1 <= none["first_over_late_grad_norm_log10"] <= 3
 
 
 def test_chapter8_vlmm_beats_same_size_ngrams_only_when_small():
