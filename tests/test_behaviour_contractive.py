@@ -168,3 +168,10 @@ def test_profile_marks_lengths_without_pairs_as_nan():
 def test_block_and_position_arguments_are_checked(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_box_counts_at_a_scale_too_fine_for_a_table_sorts_instead():
+    # 2^40 boxes per axis: far too many to tabulate, yet two points are two boxes
+    assert box_counts(np.array([[0.0], [1.0]]), [40]).tolist() == [2]
+    assert box_counts(np.array([[0.25], [0.25 + 2.0 ** -41]]), [40]).tolist() == [1]
+    assert box_counts(np.array([[0.25], [0.25 + 2.0 ** -40]]), [40]).tolist() == [2]

@@ -346,3 +346,18 @@ def test_quantize_with_n_fit_equal_to_all_differences():
     series = np.cumsum(np.random.default_rng(0).standard_normal(50))
     q = markov.quantize_differences(series, n_fit=49)
     assert q.cut_points == markov.quantize_differences(series).cut_points
+
+
+def test_sweeps_take_the_shortest_training_sequence_and_refuse_negative_thresholds():
+    # two symbols are the least a sweep can count: one history, one next symbol
+    valid = np.array([1, 0, 1])
+    for sweep in (markov.ngram_sweep(np.array([0, 1]), valid, None, 2, [0]),
+                  markov.vlmm_sweep(np.array([0, 1]), valid, None, 2, [1.0],
+                                    max_depth=1)):
+        assert np.all(np.isfinite(sweep.valid_nll))
+    for call in (lambda t: markov.ngram_sweep(t, valid, None, 2, [0]),
+                 lambda t: markov.vlmm_sweep(t, valid, None, 2, [1.0], max_depth=1)):
+        with pytest.raises(ValueError, match="train must hold at least 2 symbols; got 1"):
+            call(np.array([0]))
+    with pytest.raises(ValueError, match=r"^thresholds must be non-negative"):
+        markov.vlmm_sweep(np.array([0, 1] * 10), valid, None, 2, [1.0, -1.0], max_depth=2)
