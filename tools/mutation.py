@@ -96,6 +96,11 @@ TESTS = {
     "ensemble": ["tests/test_behaviour_experiments.py", "tests/test_bad_input.py",
                  "tests/test_additions.py", "tests/test_lstm.py", "tests/test_gru.py",
                  "tests/test_esn.py"],
+    "plotting": ["tests/test_behaviour_plotting.py", "tests/test_behaviour_widgets.py",
+                 "tests/test_bad_input.py", "tests/test_additions.py"],
+    "widgets": ["tests/test_behaviour_widgets.py", "tests/test_bad_input.py"],
+    "diagrams": ["tests/test_behaviour_diagrams.py", "tests/test_diagrams.py",
+                 "tests/test_bad_input.py"],
 }
 
 # tests that fail on the unmutated library (library bugs reported to the lead):
