@@ -20,8 +20,9 @@ indicators of the context, as in reservoir computing
 * :func:`fit_fpm`: the **fractal prediction machine** (FPM) of Tiňo and
   Dorffner (2001). The state is the contractive (fractal) code of the history
   (:class:`rnnbook.contractive.ContractiveCoder`); the contexts are found by
-  vector quantisation, ``M`` codebook vectors placed by k-means
-  (:func:`scipy.cluster.vq.kmeans2`), and a state's context is its nearest
+  vector quantisation, ``M`` codebook vectors placed by k-means (Lloyd's
+  algorithm, as :func:`scipy.cluster.vq.kmeans2` but with exact distances
+  from a k-d tree), and a state's context is its nearest
   codebook vector. Histories that share a long suffix have nearby codes, so
   dense regions of the code (frequent suffixes) get many small contexts and
   sparse regions few large ones: contexts of variable length, chosen by the
@@ -50,12 +51,10 @@ Introduced in chapter 11, *Fractal prediction machines*.
 
 from __future__ import annotations
 
-import warnings
 from abc import abstractmethod
 from typing import Sequence
 
 import numpy as np
-from scipy.cluster.vq import kmeans2
 from scipy.spatial import cKDTree
 
 from rnnbook.contractive import ContractiveCoder
@@ -501,8 +500,25 @@ def fit_grid_fpm(symbols, n_symbols: int, level: int, *, coder: ContractiveCoder
     return GridMachine(coder, n_symbols, level, keys, offsets, np.vstack(tables), alpha, used)
 
 
+KMEANS_ITERATIONS = 10     # as scipy.cluster.vq.kmeans2's default
+
+
 def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generator,
                      n_fit: int | None) -> np.ndarray:
+    """Lloyd's k-means with exact distances: ``n_contexts`` centres for ``states``.
+
+    The same algorithm as :func:`scipy.cluster.vq.kmeans2` with
+    ``minit="points"`` (initial centres drawn among the points with
+    ``rng.choice``, ten rounds of assign-to-nearest and move-to-mean, an empty
+    cluster keeping its centre), with one difference: each point goes to its
+    nearest centre by a k-d tree (:class:`scipy.spatial.cKDTree`), which sums
+    the squared coordinate differences. ``kmeans2`` computes the distances as
+    ``|x|^2 + |c|^2 - 2 x.c`` with a BLAS matrix product, whose rounding
+    depends on the CPU's BLAS kernel; near a tie that moves a point to
+    another cluster, and the clustering with it. Exact distances give the
+    same clustering on every machine (and the tree is faster for large
+    ``n_contexts``).
+    """
     data = states
     if n_fit is not None and n_fit < data.shape[0]:
         data = data[np.sort(rng.choice(data.shape[0], n_fit, replace=False))]
@@ -510,10 +526,15 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
     if n_contexts > n_distinct:
         raise ValueError(f"n_contexts={n_contexts} is more than the {n_distinct} distinct "
                          "states to cluster; ask for fewer contexts (or a larger n_fit)")
-    with warnings.catch_warnings():
-        # an empty cluster keeps its centre and is simply not used
-        warnings.filterwarnings("ignore", message="One of the clusters is empty")
-        codebook, _ = kmeans2(data, n_contexts, minit="points", rng=rng)
+    codebook = data[rng.choice(data.shape[0], size=n_contexts, replace=False)]
+    for _ in range(KMEANS_ITERATIONS):
+        _, nearest = cKDTree(codebook).query(data)
+        members = np.bincount(nearest, minlength=n_contexts)
+        sums = np.column_stack([np.bincount(nearest, weights=column, minlength=n_contexts)
+                                for column in data.T])
+        used = members > 0
+        codebook = codebook.copy()
+        codebook[used] = sums[used] / members[used, None]
     return codebook
 
 
@@ -536,8 +557,9 @@ def fit_npm(symbols, encoder: StateSpaceModel, n_contexts: int, *, alpha: float 
 
     The encoder reads the training sequence one-hot from its initial state;
     its states (from position ``skip`` on) are clustered into ``n_contexts``
-    codebook vectors with :func:`scipy.cluster.vq.kmeans2` (initial centres
-    drawn among the states), and the symbol after each state is counted in
+    codebook vectors by k-means (initial centres drawn among the states; the
+    algorithm of :func:`scipy.cluster.vq.kmeans2`, with exact distances from
+    a k-d tree so that the clustering is the same on every CPU), and the symbol after each state is counted in
     the context of its nearest codebook vector. On the states of a recurrent
     network this is the neural prediction machine of Tiňo, Čerňanský and
     Beňušková (2004).

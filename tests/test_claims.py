@@ -216,8 +216,9 @@ def test_chapter11_prediction_machines():
     # the FPM is behind the VLMM on the laser and the text, as the text says
     for data in ("laser", "text"):
         assert g[f"fpm_nll_{data}"] > g[f"vlmm_nll_{data}"]
-    # the untrained RNN's machine is about as good as the VLMM (architectural bias)
-    assert abs(g["npm_nll_laser"] - g["vlmm_nll_laser"]) < 2 * g["npm_nll_seed_range_laser"]
+    # the untrained RNN's machine is as good as the VLMM to the two digits the
+    # text gives it (architectural bias): its seed mean, rounded, is the VLMM's
+    assert g["npm_nll_laser"] == round(g["vlmm_nll_laser"], 2)
     # the numbers quoted from chapter 8 are chapter 8's
     ch8 = glued("08_vlmm")
     for name in ("vlmm_nll_laser", "ngram_best_nll_laser", "vlmm_nll_text"):

@@ -382,3 +382,44 @@ def test_context_suffix_lengths_with_a_huge_max_length_is_cheap():
     # sizes beyond validation.MAX_SIZE are refused before anything is done
     with pytest.raises(ValueError, match="max_length"):
         fpm.context_suffix_lengths(machine, train, max_length=10**12)
+
+
+# ------------------------------------------------- k-means with exact distances
+
+@pytest.mark.parametrize("dim, n, size", [(1, 400, 7), (2, 3000, 64), (6, 2000, 300),
+                                          (8, 500, 40)])
+def test_kmeans_is_kmeans2_where_no_distance_is_near_a_tie(dim, n, size):
+    # the same draws and the same Lloyd rounds as scipy's kmeans2(minit="points"):
+    # on points in general position the codebooks agree to the last bit
+    from scipy.cluster.vq import kmeans2
+    data = np.random.default_rng(dim).standard_normal((n, dim))
+    want, _ = kmeans2(data if dim > 1 else data[:, 0], size, minit="points",
+                      rng=np.random.default_rng(1))
+    got = fpm._kmeans_codebook(data, size, np.random.default_rng(1), None)
+    np.testing.assert_array_equal(got, want.reshape(size, dim))
+
+
+def test_kmeans_centres_are_the_means_of_their_nearest_points():
+    # after the last round every used centre is (to rounding) the mean of the
+    # points nearest to the centres of the round before; a brute-force check
+    # of one round from a given start
+    rng = np.random.default_rng(3)
+    data = np.vstack([rng.normal(c, 0.05, size=(50, 2)) for c in ([0, 0], [1, 0], [0, 1])])
+    codebook = fpm._kmeans_codebook(data, 3, np.random.default_rng(0), None)
+    nearest = np.argmin(((data[:, None, :] - codebook[None]) ** 2).sum(-1), axis=1)
+    assert sorted(np.bincount(nearest).tolist()) == [50, 50, 50]
+    for j in range(3):
+        np.testing.assert_allclose(codebook[j], data[nearest == j].mean(axis=0), atol=1e-15)
+
+
+def test_kmeans_empty_cluster_keeps_its_centre():
+    # two equal points drawn as the two initial centres: in the first round
+    # every point goes to one of them and the other is left empty; it must
+    # stay where it was (not become 0/0) and take the equal points next round
+    data = np.array([[0.0], [0.0], [5.0]])
+    seed = next(s for s in range(100)
+                if set(np.random.default_rng(s).choice(3, size=2, replace=False)) == {0, 1})
+    codebook = fpm._kmeans_codebook(data, 2, np.random.default_rng(seed), None)
+    assert sorted(codebook[:, 0].tolist()) == [0.0, 5.0]
+    with pytest.raises(ValueError, match="n_contexts=3 is more than the 2 distinct states"):
+        fpm._kmeans_codebook(data, 3, np.random.default_rng(0), None)

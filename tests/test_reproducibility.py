@@ -35,9 +35,12 @@ PROBE = """
 import hashlib, json, numpy as np
 from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 x = np.linspace(-3.0, 3.0, 10001)
+a = np.random.default_rng(0).standard_normal((200, 200))
 print(json.dumps({
     "dispatched": [f for f in __cpu_dispatch__ if __cpu_features__.get(f)],
     "tanh": hashlib.sha256(np.tanh(x).tobytes()).hexdigest(),
+    "matmul": hashlib.sha256((a @ a.T).tobytes()).hexdigest(),
+    "solve": hashlib.sha256(np.linalg.solve(a, x[:200]).tobytes()).hexdigest(),
 }))
 """
 
@@ -73,12 +76,38 @@ def test_perturbed_numerics_really_change_the_last_bits():
     assert perturbed["tanh"] != native["tanh"]
 
 
-def test_verification_and_execution_use_different_thread_counts():
+def test_verification_uses_another_blas_kernel_or_thread_count():
     tool = (ROOT / "tools" / "execute_notebooks.py").read_text(encoding="utf-8")
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert f'os.environ.setdefault("OPENBLAS_NUM_THREADS", "{conftest.EXECUTE_THREADS}")' in tool
     assert f"export OPENBLAS_NUM_THREADS := {conftest.EXECUTE_THREADS}" in makefile
-    assert conftest.VERIFY_ENV["OPENBLAS_NUM_THREADS"] != conftest.EXECUTE_THREADS
+    if conftest.VERIFY_CORE is None:
+        assert conftest.VERIFY_ENV["OPENBLAS_NUM_THREADS"] != conftest.EXECUTE_THREADS
+    else:
+        assert conftest.VERIFY_CORE != conftest.NATIVE_CORE
+        assert conftest.VERIFY_ENV["OPENBLAS_CORETYPE"] == conftest.VERIFY_CORE
+
+
+def test_blas_core_choice():
+    assert conftest.other_blas_core(None) is None
+    if conftest.platform.machine() == "x86_64":
+        assert conftest.other_blas_core("SkylakeX") == "Sandybridge"
+        assert conftest.other_blas_core("Haswell") == "Sandybridge"
+        assert conftest.other_blas_core("Sandybridge") == "Haswell"
+    # the native core is read with any forced core removed (as in a worker)
+    forced = {**os.environ, "OPENBLAS_CORETYPE": "Prescott"}
+    assert conftest.native_blas_core(forced) == conftest.NATIVE_CORE
+
+
+def test_other_blas_kernel_really_changes_products_and_solves():
+    if conftest.VERIFY_CORE is None:
+        pytest.skip("no other OpenBLAS kernel can be forced on this machine")
+    native_env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    native = probe({**native_env, "OPENBLAS_NUM_THREADS": conftest.EXECUTE_THREADS})
+    other = probe({**native_env, "OPENBLAS_CORETYPE": conftest.VERIFY_CORE,
+                   "OPENBLAS_NUM_THREADS": "1"})
+    assert native["matmul"] != other["matmul"]
+    assert native["solve"] != other["solve"]
 
 
 # ---------------------------------------------------------------- stored outputs
