@@ -174,9 +174,22 @@ class Adam(Optimizer):
 
 
 def global_norm(grads: dict[str, np.ndarray]) -> float:
-    """The Euclidean norm of all gradients together."""
+    """The Euclidean norm of all gradients together.
+
+    The plain sum of squares where it is accurate; where it would underflow
+    (entries below about 1e-150) or overflow (above about 1e154), the norm of
+    the gradients divided by their largest entry, times that entry.
+    """
     grads = _check_grads(grads)
-    return float(np.sqrt(sum(np.sum(np.square(g)) for g in grads.values())))
+    with np.errstate(over="ignore", under="ignore"):
+        total = sum(np.sum(np.square(g)) for g in grads.values())
+    if 1e-280 <= total < np.inf:
+        return float(np.sqrt(total))
+    largest = max(float(np.max(np.abs(g), initial=0.0)) for g in grads.values())
+    if largest == 0.0:
+        return 0.0
+    scaled = sum(np.sum(np.square(g / largest)) for g in grads.values())
+    return float(largest * np.sqrt(scaled))
 
 
 def clip_by_global_norm(grads: dict[str, np.ndarray], max_norm: float):

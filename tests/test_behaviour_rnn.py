@@ -212,3 +212,15 @@ def test_a_mask_may_be_a_list_and_must_be_finite():
     assert losses.model_loss(_linear_net(), u, d, [1, 0, 1]) == pytest.approx(1.0625, rel=1e-15)
     with pytest.raises(ValueError, match="^mask contains NaN"):
         losses.model_loss(_linear_net(), u, d, [1.0, float("nan"), 1.0])
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-160, 1.0, 1e160, 1e200])
+def test_global_norm_neither_underflows_nor_overflows(scale):
+    # a 3-4-12 right triangle split over two parameters: the norm is 13 * scale
+    grads = {"a": np.array([3.0, 4.0]) * scale, "b": np.array([[12.0]]) * scale}
+    np.testing.assert_allclose(optim.global_norm(grads), 13.0 * scale, rtol=1e-15)
+    clipped, norm = optim.clip_by_global_norm(grads, 1.0)
+    np.testing.assert_allclose(norm, 13.0 * scale, rtol=1e-15)
+    if scale > 1:
+        np.testing.assert_allclose(clipped["b"], [[12.0 / 13.0]], rtol=1e-15)
+    assert optim.global_norm({"a": np.zeros(3), "b": np.zeros((2, 2))}) == 0.0
