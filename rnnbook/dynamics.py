@@ -170,23 +170,23 @@ def trajectory_jacobians(model, u, x0=None) -> np.ndarray:
 
 
 def gradient_norms(jacobians) -> np.ndarray:
-    """Norms of ``d x(T) / d x(T-k)`` for ``k = 1 .. T``, from the one-step Jacobians.
+    """Norms of ``d x(T) / d x(T-n)`` for lags ``n = 1 .. T``, from the one-step Jacobians.
 
-    ``d x(T) / d x(T-k) = J(T) J(T-1) ... J(T-k+1)``: the factor by which a
-    perturbation of the state ``k`` steps back (or, transposed, an error sent
-    back ``k`` steps by BPTT) is scaled at most. The products are accumulated
+    ``d x(T) / d x(T-n) = J(T) J(T-1) ... J(T-n+1)``: the factor by which a
+    perturbation of the state ``n`` steps back (or, transposed, an error sent
+    back ``n`` steps by BPTT) is scaled at most. The products are accumulated
     from the end, one matrix product per lag.
 
     Parameters
     ----------
-    jacobians : array_like, shape ``(T, n, n)``
+    jacobians : array_like, shape ``(T, N, N)``
         ``jacobians[t - 1] = d x(t) / d x(t-1)`` as from :func:`trajectory_jacobians`.
 
     Returns
     -------
     numpy.ndarray, shape ``(T,)``
-        Entry ``k - 1`` is the spectral norm (largest singular value) of the
-        product over the last ``k`` steps.
+        Entry ``n - 1`` is the spectral norm (largest singular value) of the
+        product over the last ``n`` steps.
     """
     jacobians = as_float_array("jacobians", jacobians, ndim=3)
     if jacobians.shape[0] == 0 or jacobians.shape[1] != jacobians.shape[2]:
@@ -194,9 +194,9 @@ def gradient_norms(jacobians) -> np.ndarray:
                          f"(T, n, n); got {jacobians.shape}")
     product = np.eye(jacobians.shape[1])
     norms = np.empty(jacobians.shape[0])
-    for k, J in enumerate(jacobians[::-1]):
+    for lag, J in enumerate(jacobians[::-1], start=1):
         product = product @ J
-        norms[k] = np.linalg.norm(product, 2)
+        norms[lag - 1] = np.linalg.norm(product, 2)
     return norms
 
 
