@@ -884,6 +884,11 @@ class HorizonTest(NamedTuple):
     valid_nrmse : numpy.ndarray, shape ``(n_ridges, R)`` or None
         With several candidate ridges: the validation NRMSE at the horizon of
         every candidate (rows in the order given) for every run.
+    test_nrmse : numpy.ndarray, shape ``(n_ridges, R)`` or None
+        With several candidate ridges: the test NRMSE at the horizon every
+        candidate would have had (rows in the order given), for comparison
+        only; the choice is made on validation. Row ``i`` is what
+        ``free_run_test`` with ``ridge=ridges[i]`` alone returns as ``nrmse``.
     """
 
     nrmse: np.ndarray
@@ -892,6 +897,7 @@ class HorizonTest(NamedTuple):
     one_step_nrmse: np.ndarray
     ridge: np.ndarray
     valid_nrmse: np.ndarray | None = None
+    test_nrmse: np.ndarray | None = None
 
 
 def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int,
@@ -986,12 +992,15 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
                                      cont[offsets], d[starts][:, None])[..., 0]
         return back_nrmse(predictions[..., -1], d_back[starts + horizon]), predictions, starts
 
-    valid_nrmse = None
+    first_test = n_valid * spacing + spacing - 1
+    valid_nrmse = test_nrmse = None
     if ridges.size > 1:
         valid_nrmse = np.empty((ridges.size, model.n_runs))
+        test_nrmse = np.empty((ridges.size, model.n_runs))
         for i, readout in enumerate(candidates):
             model._set_readout(readout)
             valid_nrmse[i] = horizon_runs(spacing - 1, n_valid)[0]
+            test_nrmse[i] = horizon_runs(first_test, n_tests)[0]
         pick = np.argmin(valid_nrmse, axis=0)
         runs = np.arange(model.n_runs)
         model._set_readout(Readout(np.stack([candidates[k].W_or[r] for r, k in zip(runs, pick)]),
@@ -1004,8 +1013,9 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     test_part = slice(n_valid * spacing, n_after)
     one_step = model._split_runs(model._readout(None, cont[test_part]))[..., 0]
     one_step_nrmse = back_nrmse(one_step, d_back[n_train:n_train + n_after][test_part])
-    nrmse_h, predictions, starts = horizon_runs(n_valid * spacing + spacing - 1, n_tests)
-    return HorizonTest(nrmse_h, predictions, starts, one_step_nrmse, chosen, valid_nrmse)
+    nrmse_h, predictions, starts = horizon_runs(first_test, n_tests)
+    return HorizonTest(nrmse_h, predictions, starts, one_step_nrmse, chosen, valid_nrmse,
+                       test_nrmse)
 
 
 def closed_loop(model: EchoStateNetwork, x_last, y_last, n_steps: int) -> np.ndarray:

@@ -343,6 +343,16 @@ def test_free_run_test_chooses_each_runs_ridge_on_validation():
         alone = esn.free_run_test(alone_model, d, ridge=test.ridge[r], **protocol)
         assert alone.nrmse[r] == pytest.approx(test.nrmse[r], rel=1e-6)
         np.testing.assert_allclose(alone.predictions[r], test.predictions[r], atol=1e-9)
+    # every candidate's test error is that of the candidate alone, bit for bit
+    # (the same QR, the same readout); the chosen ones are the reported errors
+    assert test.test_nrmse.shape == (3, 3)
+    for i, ridge in enumerate(ridges):
+        alone_model, _ = _sine_setup(n_runs=3)
+        alone = esn.free_run_test(alone_model, d, ridge=ridge, **protocol)
+        np.testing.assert_array_equal(test.test_nrmse[i], alone.nrmse)
+        assert alone.test_nrmse is None and alone.valid_nrmse is None
+    pick = [ridges.index(r) for r in test.ridge]
+    np.testing.assert_array_equal(test.test_nrmse[pick, np.arange(3)], test.nrmse)
 
 
 def test_free_run_test_errors_in_original_coordinates():
