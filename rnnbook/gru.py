@@ -35,9 +35,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from rnnbook.activations import get_activation
-from rnnbook.core import StateSpaceModel
-from rnnbook.losses import check_loss, check_training_data, loss_and_delta, model_loss
+from rnnbook.gated import GatedLayer
+from rnnbook.losses import check_loss, check_training_data, loss_and_delta
 from rnnbook.validation import (
     SeedLike,
     as_float_array,
@@ -49,7 +48,7 @@ from rnnbook.validation import (
 GATES = ("update", "reset", "candidate")
 
 
-class GRU(StateSpaceModel):
+class GRU(GatedLayer):
     """A GRU layer with a readout, on the state-space core.
 
     Parameters
@@ -73,58 +72,17 @@ class GRU(StateSpaceModel):
     The arrays are copied; assign new arrays to the attributes to change them.
     """
 
-    def __init__(self, W_ri, W_rc, W_or, t_r=None, t_o=None, *,
-                 output_activation="identity"):
-        self.W_ri = as_float_array("W_ri", W_ri, ndim=2).copy()
-        three_h, n_inputs = self.W_ri.shape
-        if three_h == 0 or three_h % 3 or n_inputs == 0:
-            raise ValueError(f"W_ri must have 3 H rows (H >= 1) and at least one column; "
-                             f"got shape {self.W_ri.shape}")
-        hidden = three_h // 3
-        self.W_rc = as_float_array("W_rc", W_rc, shape=(three_h, hidden)).copy()
-        self.t_r = (np.zeros(three_h) if t_r is None
-                    else as_float_array("t_r", t_r, shape=(three_h,)).copy())
-        self.W_or = as_float_array("W_or", W_or, shape=(None, hidden)).copy()
-        if self.W_or.shape[0] == 0:
-            raise ValueError("W_or must have at least one row (one output)")
-        self.t_o = (np.zeros(self.W_or.shape[0]) if t_o is None
-                    else as_float_array("t_o", t_o, shape=(self.W_or.shape[0],)).copy())
-        self.output_activation = get_activation(output_activation,
-                                                argument="output_activation")
+    GATES = GATES       # the blocks, in the order of their rows
 
-    @property
-    def n_inputs(self) -> int:
-        return self.W_ri.shape[1]
-
-    @property
-    def n_hidden(self) -> int:
-        return self.W_rc.shape[1]
+    # What every gated layer has (the checks of the shapes, n_inputs and
+    # n_hidden, input_drive, the readout, loss) is in rnnbook.gated.GatedLayer;
+    # here is how the blocks make the next state, its Jacobian and its BPTT.
 
     @property
     def n_states(self) -> int:
         return self.n_hidden
 
-    @property
-    def n_outputs(self) -> int:
-        return self.W_or.shape[0]
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        """The weights and thresholds by name (the arrays themselves)."""
-        return {"W_ri": self.W_ri, "W_rc": self.W_rc, "t_r": self.t_r, "W_or": self.W_or,
-                "t_o": self.t_o}
-
-    def gate_slice(self, gate: str) -> slice:
-        """The rows of ``W_ri``, ``W_rc`` and ``t_r`` that belong to one block."""
-        if gate not in GATES:
-            raise ValueError(f"gate must be one of {GATES}; got {gate!r}")
-        k, hidden = GATES.index(gate), self.n_hidden
-        return slice(k * hidden, (k + 1) * hidden)
-
     # ------------------------------------------------------------ the model
-    def input_drive(self, u):
-        """``W_ri u(t) + t_r`` for every step at once; shape ``(..., 3 H)``."""
-        return u @ self.W_ri.T + self.t_r
-
     def _gates(self, drive_t, h_prev):
         """``z, r, g`` of one step from its drive and ``h(t-1)``."""
         hidden = self.n_hidden
@@ -138,20 +96,6 @@ class GRU(StateSpaceModel):
         """One step: ``h(t) = z h(t-1) + (1 - z) g``."""
         z, r, g = self._gates(drive_t, x_prev)
         return z * x_prev + (1 - z) * g
-
-    def logits(self, states) -> np.ndarray:
-        """``W_or h + t_o`` from states ``h`` of shape ``(..., H)``.
-
-        Raises ``ValueError`` if the readout weights ``W_or`` were removed (set to None).
-        """
-        if self.W_or is None:
-            raise ValueError("this GRU has no readout (W_or is None), so it has no logits; "
-                             "give it readout weights W_or of shape (n_outputs, n_hidden), "
-                             "or build it with GRU.random(n_inputs, n_hidden, n_outputs)")
-        return states @ self.W_or.T + self.t_o
-
-    def output(self, x):
-        return self.output_activation(self.logits(x))
 
     def jacobian(self, u_t, x_prev) -> np.ndarray:
         r"""``d x(t) / d x(t-1)``, shape ``(H, H)``.
@@ -179,10 +123,6 @@ class GRU(StateSpaceModel):
                 + ((1 - z) * (1 - g * g))[:, None] * through_g)
 
     # ------------------------------------------------ learning through time
-    def loss(self, u, targets, mask=None, *, loss: str = "squared_error", x0=None) -> float:
-        """The training loss alone (see :meth:`loss_and_gradients`)."""
-        return model_loss(self, u, targets, mask, loss=loss, x0=x0)
-
     def loss_and_gradients(self, u, targets, mask=None, *, loss: str = "squared_error",
                            truncate: int | None = None, x0=None):
         r"""The loss over a batch of sequences and its exact gradient (BPTT).
@@ -270,22 +210,11 @@ class GRU(StateSpaceModel):
         n_hidden = check_positive_int("n_hidden", n_hidden)
         n_outputs = check_positive_int("n_outputs", n_outputs)
         update_bias = check_finite_float("update_bias", update_bias)
-        scale = (1 / np.sqrt(n_hidden) if weight_scale is None
-                 else check_finite_float("weight_scale", weight_scale))
-        if scale < 0:
-            raise ValueError(f"weight_scale must be non-negative; got {scale}")
-        rng = as_generator(seed)
-        W_ri = rng.uniform(-scale, scale, size=(3 * n_hidden, n_inputs))
-        W_rc = rng.uniform(-scale, scale, size=(3 * n_hidden, n_hidden))
-        W_or = rng.uniform(-scale, scale, size=(n_outputs, n_hidden))
+        W_ri, W_rc, W_or = cls._random_weights(n_inputs, n_hidden, n_outputs, weight_scale,
+                                               as_generator(seed))
         t_r = np.zeros(3 * n_hidden)
         t_r[:n_hidden] = update_bias
         return cls(W_ri, W_rc, W_or, t_r, **kwargs)
-
-    def __repr__(self) -> str:
-        return (f"GRU(n_inputs={self.n_inputs}, n_hidden={self.n_hidden}, "
-                f"n_outputs={self.n_outputs}, "
-                f"output_activation='{self.output_activation.name}')")
 
 
 def backward_step(dh, h_prev, gates, W_rc):

@@ -34,9 +34,8 @@ import numpy as np
 
 from scipy.special import expit
 
-from rnnbook.activations import get_activation
-from rnnbook.core import StateSpaceModel
-from rnnbook.losses import check_loss, check_training_data, loss_and_delta, model_loss
+from rnnbook.gated import GatedLayer
+from rnnbook.losses import check_loss, check_training_data, loss_and_delta
 from rnnbook.validation import (
     SeedLike,
     as_float_array,
@@ -48,7 +47,7 @@ from rnnbook.validation import (
 GATES = ("input", "forget", "cell", "output")
 
 
-class LSTM(StateSpaceModel):
+class LSTM(GatedLayer):
     """An LSTM layer with a forget gate and a readout, on the state-space core.
 
     Parameters
@@ -67,57 +66,15 @@ class LSTM(StateSpaceModel):
         The readout's function ``g_o`` (``"identity"`` by default, for regression).
     """
 
-    def __init__(self, W_ri, W_rc, W_or, t_r=None, t_o=None, *,
-                 output_activation="identity"):
-        self.W_ri = as_float_array("W_ri", W_ri, ndim=2).copy()
-        four_h, n_inputs = self.W_ri.shape
-        if four_h == 0 or four_h % 4 or n_inputs == 0:
-            raise ValueError(f"W_ri must have 4 H rows (H >= 1) and at least one column; "
-                             f"got shape {self.W_ri.shape}")
-        hidden = four_h // 4
-        self.W_rc = as_float_array("W_rc", W_rc, shape=(four_h, hidden)).copy()
-        self.t_r = (np.zeros(four_h) if t_r is None
-                    else as_float_array("t_r", t_r, shape=(four_h,)).copy())
-        self.W_or = as_float_array("W_or", W_or, shape=(None, hidden)).copy()
-        if self.W_or.shape[0] == 0:
-            raise ValueError("W_or must have at least one row (one output)")
-        self.t_o = (np.zeros(self.W_or.shape[0]) if t_o is None
-                    else as_float_array("t_o", t_o, shape=(self.W_or.shape[0],)).copy())
-        self.output_activation = get_activation(output_activation,
-                                                argument="output_activation")
+    GATES = GATES       # the blocks, in the order of their rows
 
-    @property
-    def n_inputs(self) -> int:
-        return self.W_ri.shape[1]
-
-    @property
-    def n_hidden(self) -> int:
-        return self.W_rc.shape[1]
+    # What every gated layer has (the checks of the shapes, n_inputs and
+    # n_hidden, input_drive, the readout, loss) is in rnnbook.gated.GatedLayer;
+    # here is how the blocks make the next state, its Jacobian and its BPTT.
 
     @property
     def n_states(self) -> int:
         return 2 * self.n_hidden
-
-    @property
-    def n_outputs(self) -> int:
-        return self.W_or.shape[0]
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        """The weights and thresholds by name (the arrays themselves)."""
-        return {"W_ri": self.W_ri, "W_rc": self.W_rc, "t_r": self.t_r, "W_or": self.W_or,
-                "t_o": self.t_o}
-
-    def gate_slice(self, gate: str) -> slice:
-        """The rows of ``W_ri``, ``W_rc`` and ``t_r`` that belong to one gate."""
-        if gate not in GATES:
-            raise ValueError(f"gate must be one of {GATES}; got {gate!r}")
-        k, hidden = GATES.index(gate), self.n_hidden
-        return slice(k * hidden, (k + 1) * hidden)
-
-    # ------------------------------------------------------------ the model
-    def input_drive(self, u):
-        """``W_ri u(t) + t_r`` for every step at once; shape ``(..., 4 H)``."""
-        return u @ self.W_ri.T + self.t_r
 
     def _gates(self, drive_t, h_prev):
         a = drive_t + h_prev @ self.W_rc.T
@@ -135,19 +92,9 @@ class LSTM(StateSpaceModel):
         c = f * c_prev + i * g
         return np.concatenate([o * np.tanh(c), c], axis=-1)
 
-    def logits(self, states) -> np.ndarray:
-        """``W_or h + t_o`` from states ``[h; c]`` of shape ``(..., 2 H)``.
-
-        Raises ``ValueError`` if the readout weights ``W_or`` were removed (set to None).
-        """
-        if self.W_or is None:
-            raise ValueError("this LSTM has no readout (W_or is None), so it has no logits; "
-                             "give it readout weights W_or of shape (n_outputs, n_hidden), "
-                             "or build it with LSTM.random(n_inputs, n_hidden, n_outputs)")
-        return states[..., :self.n_hidden] @ self.W_or.T + self.t_o
-
-    def output(self, x):
-        return self.output_activation(self.logits(x))
+    def _layer_output(self, states):
+        """The readout sees ``h``, the first half of the state ``[h; c]``."""
+        return states[..., :self.n_hidden]
 
     def jacobian(self, u_t, x_prev) -> np.ndarray:
         """``d x(t) / d x(t-1)`` for the state ``x = [h; c]``, shape ``(2 H, 2 H)``."""
@@ -169,10 +116,6 @@ class LSTM(StateSpaceModel):
         return np.block([[dh_dh, dh_dc], [dc_dh, dc_dc]])
 
     # ------------------------------------------------ learning through time
-    def loss(self, u, targets, mask=None, *, loss: str = "squared_error", x0=None) -> float:
-        """The training loss alone (see :meth:`loss_and_gradients`)."""
-        return model_loss(self, u, targets, mask, loss=loss, x0=x0)
-
     def loss_and_gradients(self, u, targets, mask=None, *, loss: str = "squared_error",
                            truncate: int | None = None, x0=None):
         r"""The loss over a batch of sequences and its exact gradient (BPTT).
@@ -254,22 +197,11 @@ class LSTM(StateSpaceModel):
         n_hidden = check_positive_int("n_hidden", n_hidden)
         n_outputs = check_positive_int("n_outputs", n_outputs)
         forget_bias = check_finite_float("forget_bias", forget_bias)
-        scale = (1 / np.sqrt(n_hidden) if weight_scale is None
-                 else check_finite_float("weight_scale", weight_scale))
-        if scale < 0:
-            raise ValueError(f"weight_scale must be non-negative; got {scale}")
-        rng = as_generator(seed)
-        W_ri = rng.uniform(-scale, scale, size=(4 * n_hidden, n_inputs))
-        W_rc = rng.uniform(-scale, scale, size=(4 * n_hidden, n_hidden))
-        W_or = rng.uniform(-scale, scale, size=(n_outputs, n_hidden))
+        W_ri, W_rc, W_or = cls._random_weights(n_inputs, n_hidden, n_outputs, weight_scale,
+                                               as_generator(seed))
         t_r = np.zeros(4 * n_hidden)
         t_r[n_hidden:2 * n_hidden] = forget_bias
         return cls(W_ri, W_rc, W_or, t_r, **kwargs)
-
-    def __repr__(self) -> str:
-        return (f"LSTM(n_inputs={self.n_inputs}, n_hidden={self.n_hidden}, "
-                f"n_outputs={self.n_outputs}, "
-                f"output_activation='{self.output_activation.name}')")
 
 
 # ------------------------------------------------------------ one BPTT step

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnbook import lstm
+from rnnbook.lstm import LSTM
 
 
 @pytest.mark.parametrize("loss, match", [
@@ -18,3 +19,51 @@ def test_loss_and_gradients_checks_the_loss(loss, match):
     targets = np.zeros((1, 4, 1))
     with pytest.raises(ValueError, match=match):
         model.loss_and_gradients(u, targets, loss=loss)
+
+
+# ------------------------------------------------ the shared base of LSTM and GRU
+
+def test_gated_layer_is_a_base_that_cannot_be_built_itself():
+    from rnnbook.gated import GatedLayer
+    from rnnbook.gru import GRU
+    with pytest.raises(TypeError, match="abstract"):
+        GatedLayer(np.zeros((4, 1)), np.zeros((4, 1)), np.zeros((1, 1)))
+
+    class NoBlocks(GatedLayer):           # a subclass that forgot to name its blocks
+        def transition(self, drive_t, x_prev):
+            return x_prev
+
+    with pytest.raises(TypeError, match="NoBlocks names no blocks .* build one of those"):
+        NoBlocks(np.zeros((4, 1)), np.zeros((4, 1)), np.zeros((1, 1)))
+    assert issubclass(LSTM, GatedLayer) and issubclass(GRU, GatedLayer)
+    assert LSTM.GATES == ("input", "forget", "cell", "output")
+    assert GRU.GATES == ("update", "reset", "candidate")
+
+
+@pytest.mark.parametrize("blocks", [3, 4])
+def test_gated_layer_shapes_slices_drive_and_readout(blocks):
+    # the same base serves both: B blocks of H rows, a readout of the layer output
+    from rnnbook.gru import GRU
+    cls = LSTM if blocks == 4 else GRU
+    rng = np.random.default_rng(blocks)
+    hidden, n_in, n_out = 2, 3, 1
+    W_ri = rng.normal(size=(blocks * hidden, n_in))
+    W_rc = rng.normal(size=(blocks * hidden, hidden))
+    W_or, t_r, t_o = rng.normal(size=(n_out, hidden)), rng.normal(size=blocks * hidden), [0.5]
+    net = cls(W_ri, W_rc, W_or, t_r, t_o)
+    assert (net.n_inputs, net.n_hidden, net.n_outputs) == (n_in, hidden, n_out)
+    assert net.n_states == (2 * hidden if blocks == 4 else hidden)
+    for k, gate in enumerate(cls.GATES):
+        assert net.gate_slice(gate) == slice(k * hidden, (k + 1) * hidden)
+    u = rng.normal(size=(5, n_in))
+    np.testing.assert_allclose(net.input_drive(u), u @ W_ri.T + t_r, rtol=1e-15)
+    x = rng.normal(size=(5, net.n_states))
+    np.testing.assert_allclose(net.logits(x), x[:, :hidden] @ W_or.T + 0.5, rtol=1e-15)
+    assert repr(net) == (f"{cls.__name__}(n_inputs=3, n_hidden=2, n_outputs=1, "
+                         "output_activation='identity')")
+    with pytest.raises(ValueError, match=f"W_ri must have {blocks} H rows"):
+        cls(W_ri[:-1], W_rc, W_or)
+    net.W_or = None
+    with pytest.raises(ValueError, match=f"this {cls.__name__} has no readout .* "
+                                         f"{cls.__name__}.random"):
+        net.logits(x)

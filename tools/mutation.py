@@ -70,6 +70,8 @@ TESTS = {
     "core": ["tests/test_behaviour_core.py", "tests/test_core.py"],
     "rnn": ["tests/test_core.py", "tests/test_training.py", "tests/test_behaviour_rnn.py"],
     "gru": ["tests/test_behaviour_gru.py", "tests/test_gru.py"],
+    "gated": ["tests/test_behaviour_lstm.py", "tests/test_lstm.py", "tests/test_behaviour_gru.py",
+              "tests/test_gru.py", "tests/test_bad_input.py"],
     "deep": ["tests/test_behaviour_deep.py", "tests/test_deep.py"],
     "automata": ["tests/test_behaviour_rnn.py", "tests/test_automata.py"],
     "dynamics": ["tests/test_behaviour_rnn.py", "tests/test_lstm.py", "tests/test_training.py",
