@@ -67,3 +67,20 @@ def test_gated_layer_shapes_slices_drive_and_readout(blocks):
     with pytest.raises(ValueError, match=f"this {cls.__name__} has no readout .* "
                                          f"{cls.__name__}.random"):
         net.logits(x)
+
+
+@pytest.mark.parametrize("weight_scale", [None, 0.3])
+def test_random_gated_weights_are_uniform_on_the_open_interval(weight_scale):
+    # every array of LSTM.random and GRU.random is drawn uniform on (-s, s),
+    # s = 1/sqrt(H) by default: all inside, both signs, spread as a uniform's
+    from rnnbook.gru import GRU
+    hidden = 16
+    s = 1 / np.sqrt(hidden) if weight_scale is None else weight_scale
+    for cls in (LSTM, GRU):
+        net = cls.random(12, hidden, 10, weight_scale=weight_scale, seed=3)
+        for name in ("W_ri", "W_rc", "W_or"):
+            w = getattr(net, name)
+            assert np.all(np.abs(w) < s), name
+            assert w.min() < -0.8 * s and w.max() > 0.8 * s, name
+            # the standard deviation of U(-s, s) is s / sqrt(3), to sampling error
+            assert abs(w.std() - s / np.sqrt(3)) < 0.15 * s, name
