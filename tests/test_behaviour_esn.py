@@ -422,3 +422,20 @@ def test_markov_chain_initial_must_sum_to_one_within_1e_8():
     assert sequences.markov_chain(P, 3, seed=0, initial=[0.5, 0.5 + 5e-9]).shape == (3,)
     with pytest.raises(ValueError, match="initial must be non-negative and sum to 1"):
         sequences.markov_chain(P, 3, seed=0, initial=[0.5, 0.5 + 1.5e-8])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_sparse_reservoir_with_nan_or_inf_is_refused(bad):
+    import scipy.sparse
+    W = scipy.sparse.csr_array(np.array([[0.0, 0.5], [bad, 0.0]]))
+    with pytest.raises(ValueError, match="W_rc contains NaN or inf"):
+        esn.EchoStateNetwork(W, np.ones((2, 1)))
+
+
+def test_free_run_test_refuses_a_bad_seed_before_anything_else():
+    # the seed is checked with the other arguments, before the series is
+    # looked at (here it is too short as well)
+    model = esn.EchoStateNetwork.random(10, 1, n_outputs=1, feedback_scaling=0.5, seed=0)
+    with pytest.raises(TypeError, match="seed"):
+        esn.free_run_test(model, np.zeros(50), n_train=40, washout=5, horizon=5,
+                          n_tests=1, spacing=10, seed="x")

@@ -61,7 +61,7 @@ PACKAGE = ROOT / "rnnbook"
 # they are fast, and with -x a mutant they kill stops there)
 TESTS = {
     "lsm": ["tests/test_behaviour_lsm.py", "tests/test_lsm.py"],
-    "esn": ["tests/test_behaviour_esn.py", "tests/test_esn.py"],
+    "esn": ["tests/test_behaviour_esn.py", "tests/test_esn.py", "tests/test_bad_input.py"],
     "readout": ["tests/test_behaviour_readout.py", "tests/test_esn.py"],
     "markov": ["tests/test_behaviour_markov.py", "tests/test_markov.py"],
     "contractive": ["tests/test_behaviour_contractive.py", "tests/test_contractive.py"],
