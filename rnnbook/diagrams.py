@@ -1185,6 +1185,9 @@ def automaton(dfa, *, alphabet=None, ax=None, title: str | None = None):
     One circle per state (a double circle if it accepts), an arrow from
     nowhere into the start state, and one arrow per pair of states joined by
     some symbol, labelled with those symbols (a loop for a state that stays).
+    The states sit on a ring; the start arrow comes from above, or from the
+    side where that would cross the start state's loop, another state or a
+    label. The view is widened where it would cut off a label.
 
     Parameters
     ----------
@@ -1225,37 +1228,109 @@ def automaton(dfa, *, alphabet=None, ax=None, title: str | None = None):
                 ax.add_patch(Circle(xy[q], r - 0.07, fc="none", ec=colour, lw=1.4, zorder=3,
                                     gid=f"accept:{q}"))
             ax.text(*xy[q], str(q), ha="center", va="center", fontsize=FONT + 1, zorder=4)
-        start = xy[dfa.start]
-        out = np.array([0.0, 1.0])   # the start arrow comes from above
-        _arrow(ax, start + out * (r + 0.55), start + out * r, lw=1.6, gid="start")
-        ax.text(*(start + out * (r + 0.58)), "start", ha="center", va="bottom",
-                fontsize=FONT)
         pairs = {}
         for q in range(n):
             for a in range(dfa.n_symbols):
                 pairs.setdefault((q, int(dfa.transitions[q, a])), []).append(alphabet[a])
+
+        def outward(q):   # where a loop of state q goes: away from the ring's centre
+            return xy[q] / (np.linalg.norm(xy[q]) or 1.0) if n > 1 else np.array([0, 1.0])
+
+        labels = []       # (position, text) of each transition's label
         for (q, target), names in pairs.items():
-            label = ", ".join(names)
+            if q == target:
+                labels.append((xy[q] + outward(q) * (r + 0.55), ", ".join(names)))
+            else:
+                d = xy[target] - xy[q]
+                normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
+                labels.append(((xy[q] + xy[target]) / 2 + 0.28 * normal, ", ".join(names)))
+        loop = outward(dfa.start) if (dfa.start, dfa.start) in pairs else None
+        out = _start_direction(xy, dfa.start, r, loop, labels)
+        start = xy[dfa.start]
+        where = _alignment(out)
+        _arrow(ax, start + out * (r + 0.55), start + out * r, lw=1.6, gid="start")
+        ax.text(*(start + out * (r + 0.58)), "start", fontsize=FONT, **where)
+        for ((q, target), names), (position, label) in zip(pairs.items(), labels):
             if q == target:  # a loop outside the circle
-                direction = xy[q] / (np.linalg.norm(xy[q]) or 1.0) if n > 1 else np.array([0, 1.0])
+                direction = outward(q)
                 normal = np.array([-direction[1], direction[0]])
                 a0 = xy[q] + r * (0.7 * direction + 0.7 * normal)
                 a1 = xy[q] + r * (0.7 * direction - 0.7 * normal)
                 _arrow(ax, a0, a1, rad=-1.6, gid=f"transition:{q}:{q}", lw=1.3)
-                ax.text(*(xy[q] + direction * (r + 0.55)), label, ha="center", va="center",
-                        fontsize=FONT)
             else:
                 _arrow(ax, xy[q], xy[target], rad=0.25, shrink=17, lw=1.3,
                        gid=f"transition:{q}:{target}")
-                mid = (xy[q] + xy[target]) / 2
-                d = xy[target] - xy[q]
-                normal = np.array([d[1], -d[0]]) / np.linalg.norm(d)
-                ax.text(*(mid + 0.28 * normal), label, ha="center", va="center",
-                        fontsize=FONT)
+            ax.text(*position, label, ha="center", va="center", fontsize=FONT)
         if title is None:
-            title = (f"{n} states, {int(dfa.accepting.sum())} accepting "
-                     "(double circle)")
-        return _finish(ax, (-2.6, 2.6), (-2.15, 1.95), title)
+            title = (f"{n} state{'s' if n > 1 else ''}, {int(dfa.accepting.sum())} "
+                     "accepting (double circle)")
+        # the book's view, widened (about the centre) where a label would be cut off
+        boxes = [_label_box(p, text) for p, text in labels]
+        boxes.append(_label_box(start + out * (r + 0.58), "start", **where))
+        boxes.append((xy.min(axis=0) - r, xy.max(axis=0) + r))
+        low = np.min([lo for lo, _ in boxes], axis=0) - 0.1
+        high = np.max([hi for _, hi in boxes], axis=0) + 0.1
+        half_width = max(2.6, -low[0], high[0])
+        return _finish(ax, (-half_width, half_width), (min(-2.15, low[1]), max(1.95, high[1])),
+                       title)
+
+
+def _label_box(position, label: str, ha: str = "center", va: str = "center"):
+    """An estimate of the box of a label of :func:`automaton`, in data units.
+
+    Half a line (0.14) above and below, 0.06 plus 0.07 per character to each
+    side: a little more than a label of ``FONT`` points takes in the drawing's
+    default size. Returns the low and the high corner.
+    """
+    half = np.array([0.06 + 0.07 * len(label), 0.14])
+    shift = [{"left": 1, "right": -1}.get(ha, 0), {"bottom": 1, "top": -1}.get(va, 0)]
+    centre = np.asarray(position, dtype=float) + half * shift
+    return centre - half, centre + half
+
+
+def _alignment(out) -> dict:
+    """How to align a label at the tail of an arrow pointing against ``out``."""
+    return dict(ha="right" if out[0] < -0.3 else "left" if out[0] > 0.3 else "center",
+                va="bottom" if out[1] > 0.3 else "top" if out[1] < -0.3 else "center")
+
+
+def _start_direction(xy, start: int, r: float, loop, labels) -> np.ndarray:
+    """Where the start arrow of :func:`automaton` comes from (a unit vector).
+
+    From above, unless its arrow or its label would run into another state or a
+    transition's label, or (closer than 55 degrees) into the start state's own
+    loop ``loop`` (its direction, or None); then the first clear one of the
+    directions 60 and 105 degrees to either side of the state's outward
+    direction, and from above if none is clear.
+    """
+    def turned(v, degrees):
+        c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+        return np.array([c * v[0] - s * v[1], s * v[0] + c * v[1]])
+
+    up = np.array([0.0, 1.0])
+    centre = xy[start]
+    outward = centre / np.linalg.norm(centre) if np.linalg.norm(centre) > 0 else up
+    others = np.delete(xy, start, axis=0)
+    boxes = [_label_box(p, text) for p, text in labels]
+
+    def clear(out):
+        if loop is not None and out @ loop > np.cos(np.radians(55)):
+            return False
+        lo, hi = _label_box(centre + out * (r + 0.58), "start", **_alignment(out))
+        if any(np.all(lo < high + 0.05) and np.all(low - 0.05 < hi) for low, high in boxes):
+            return False
+        if any(np.linalg.norm(p - np.clip(p, lo, hi)) < r + 0.05 for p in others):
+            return False
+        for f in np.linspace(0.0, 1.0, 6):
+            point = centre + out * (r + 0.58 * f)
+            if any(np.all(low < point) and np.all(point < high) for low, high in boxes):
+                return False
+            if any(np.linalg.norm(point - p) < r + 0.05 for p in others):
+                return False
+        return True
+
+    candidates = [up] + [turned(outward, a) for a in (60, -60, 105, -105)]
+    return next((c for c in candidates if clear(c)), up)
 
 
 # ----------------------------------- chapter 6: the contraction maps of the coder

@@ -1433,7 +1433,8 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
     """Chapter 11's explorer: the contexts of one fractal prediction machine.
 
     Fits :func:`rnnbook.fpm.fit_fpm` with ``n_contexts`` codebook vectors on
-    ``train`` (four symbols or fewer: the code is drawn in the plane) and
+    ``train`` (four symbols or fewer: the code is drawn in the plane; with two
+    symbols the code is a number in ``[0, 1]``, drawn on a line) and
     draws (left) the codes of the training histories coloured by their
     context, with the codebook vectors, and (right) how many contexts have
     each shared-suffix length (:func:`rnnbook.fpm.context_suffix_lengths`):
@@ -1448,7 +1449,7 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
     train : array_like of int
         Training symbols.
     alphabet : sequence of str
-        Symbol names (at most 4).
+        Symbol names, 2 to 4 (two symbols: the codes on a line).
     k : float
         The contraction coefficient of the code.
     seed : int
@@ -1491,12 +1492,22 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
                              gridspec_kw={"width_ratios": [1, 1, 1.3][:panels]})
     show = np.linspace(0, codes.shape[0] - 1, min(n_points, codes.shape[0])).astype(int)
     colours = np.array(PALETTE)[context[show] % len(PALETTE)]
-    axes[0].scatter(codes[show, 0], codes[show, 1], s=2, c=colours, lw=0)
-    axes[0].plot(machine.codebook[:, 0], machine.codebook[:, 1], "k+", ms=5, mew=0.8)
-    for symbol, (cx, cy) in enumerate(coder.corners):
+    if coder.n_states == 1:      # two symbols: the codes are numbers, drawn on a line
+        axes[0].scatter(codes[show, 0], np.zeros(show.size), s=40, c=colours, marker="|",
+                        lw=1)
+        axes[0].plot(machine.codebook[:, 0], np.zeros(len(machine.codebook)), "k+", ms=9,
+                     mew=0.8)
+        corners = np.c_[coder.corners, np.full(len(alphabet), 0.12)]
+        axes[0].set(ylim=(-0.3, 0.3), yticks=[], xlabel="code $x$")
+    else:
+        axes[0].scatter(codes[show, 0], codes[show, 1], s=2, c=colours, lw=0)
+        axes[0].plot(machine.codebook[:, 0], machine.codebook[:, 1], "k+", ms=5, mew=0.8)
+        corners = coder.corners
+        axes[0].set(ylim=(-0.06, 1.06))
+    for symbol, (cx, cy) in enumerate(corners):
         axes[0].text(cx, cy, alphabet[symbol], ha="center", va="center", fontsize=11,
                      bbox=dict(boxstyle="round", fc="white", ec="0.6"))
-    axes[0].set(xlim=(-0.06, 1.06), ylim=(-0.06, 1.06), aspect="equal",
+    axes[0].set(xlim=(-0.06, 1.06), aspect="equal",
                 title=f"{machine.n_contexts} contexts (+: codebook)")
     lengths = fpm.context_suffix_lengths(machine, train, max_length=20)
     counts = np.bincount(lengths, minlength=21)
