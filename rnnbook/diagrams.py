@@ -975,7 +975,7 @@ def prediction_machine(machine, symbols, *, alphabet=None, n_shown: int = 8):
     used[machine._used] = True
     counts = machine.context_counts()
     last_context = int(machine._rows(states[-1:])[0])
-    prediction = machine.predict_proba(symbols[-1:], before=symbols[:-1])[0]
+    prediction = machine.readout(states[-1])   # P(. | c), c the last state's context
     with mpl.rc_context():
         mpl.rcdefaults()
         plotting.use_style()

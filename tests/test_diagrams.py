@@ -361,9 +361,36 @@ def test_prediction_machine_draws_its_codebook_and_count_table(close):
     assert table.shape == (machine.n_contexts, 4)
     assert np.allclose(table, np.log1p(machine.context_counts()))
     heights = [bar.get_height() for bar in diagrams.parts(fig, "prediction")]
-    assert np.allclose(heights, machine.predict_proba(symbols[-1:], before=symbols[:-1])[0])
+    assert np.allclose(heights, machine.predict_proba(symbols[:1], before=symbols)[0])
     assert len(gids(fig, "symbol")) == 8
     assert_light_and_legible(fig)
+
+
+def test_prediction_machine_bars_are_the_titled_context_s_distribution(close):
+    # the bars are P(x | c) for c, the context of the last state (the star and
+    # the title), not of the state before it: a sequence whose last two states
+    # fall in different contexts tells the two apart
+    symbols = random_symbols(3000, 4, seed=6)
+    machine = fpm.fit_fpm(symbols, 4, 12, seed=6)
+    states = machine.encoder.run(np.eye(4)[symbols]).states
+    rows = machine._rows(states)
+    end = next(t for t in range(len(symbols) - 1, 0, -1)
+               if rows[t] != rows[t - 1]
+               and not np.allclose(machine.readout(states[t]), machine.readout(states[t - 1])))
+    fig = diagrams.prediction_machine(machine, symbols[:end + 1])
+    heights = [bar.get_height() for bar in diagrams.parts(fig, "prediction")]
+    assert f"$c$ = {rows[end]}" in fig.axes[-1].get_title()
+    # the distribution of the context, from the counts with additive smoothing
+    # (the machine was fitted on the states before every symbol, the initial one too)
+    counts = np.zeros(4)
+    if machine._rows(machine.encoder.initial_state()[None, :])[0] == rows[end]:
+        counts[symbols[0]] += 1
+    for t in range(len(symbols) - 1):
+        if rows[t] == rows[end]:
+            counts[symbols[t + 1]] += 1
+    want = (counts + machine.alpha) / (counts.sum() + 4 * machine.alpha)
+    np.testing.assert_allclose(heights, want, rtol=1e-12)
+    assert not np.allclose(heights, machine.readout(states[end - 1]))
 
 
 def test_neural_prediction_machine_is_drawn_in_its_principal_plane(close):
