@@ -533,7 +533,6 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
         sums = np.column_stack([np.bincount(nearest, weights=column, minlength=n_contexts)
                                 for column in data.T])
         used = members > 0
-        codebook = codebook.copy()
         codebook[used] = sums[used] / members[used, None]
     return codebook
 
