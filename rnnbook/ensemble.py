@@ -11,8 +11,10 @@ member's own gradient. :func:`project` zeroes the off-block weights after each
 update (pass it as ``after_update`` to :func:`rnnbook.optim.train`), so they
 stay zero whatever the optimiser does with them; with optimisers that treat
 every weight separately (SGD, momentum, Adam), each member then trains exactly
-as it would alone. Gradient clipping by a global norm would couple the
-members, so do not clip a stack.
+as it would alone. Gradient clipping by the stack's global norm would couple
+the members; :func:`train_stack` clips each member's gradient by its own norm
+instead, so it trains each member exactly as :func:`rnnbook.optim.train`
+would train it alone (clipping included), and records each member's history.
 
 Works for :class:`rnnbook.RNN` and :class:`rnnbook.lstm.LSTM` with elementwise
 output activations.
@@ -22,12 +24,23 @@ Introduced in chapter 4, *Information latching and vanishing gradients*.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from rnnbook.gru import GRU
+from rnnbook.losses import check_loss, check_training_data, loss_and_delta
 from rnnbook.lstm import LSTM
+from rnnbook.optim import Optimizer, global_norm
 from rnnbook.rnn import RNN
-from rnnbook.validation import check_instance, check_positive_int
+from rnnbook.validation import (
+    SeedLike,
+    as_float_array,
+    as_generator,
+    check_instance,
+    check_positive_float,
+    check_positive_int,
+)
 
 
 #: The networks that can be stacked, with the number of gate blocks in their weights.
@@ -149,3 +162,262 @@ def unstack(stacked, n_members: int):
                                output_activation=stacked.output_activation,
                                x0=stacked.initial_state()[cols]))
     return members
+
+
+def _member_entries(stacked, n_members: int) -> list[dict[str, np.ndarray]]:
+    """For each member, the flat indices of its entries in every stacked parameter."""
+    total = stacked.n_hidden
+    hidden, n_out = total // n_members, stacked.n_outputs // n_members
+    n_gates = GATES[type(stacked)]
+    params = stacked.parameters()
+    entries = []
+    for k in range(n_members):
+        rows = _gate_rows(n_members, hidden, n_gates, k)
+        cols = k * hidden + np.arange(hidden)
+        outs = k * n_out + np.arange(n_out)
+        where = {"W_ri": np.ix_(rows, np.arange(stacked.n_inputs)), "W_rc": np.ix_(rows, cols),
+                 "t_r": (rows,), "W_or": np.ix_(outs, cols), "t_o": (outs,)}
+        entries.append({name: np.ravel_multi_index(
+            tuple(np.broadcast_arrays(*where[name])), params[name].shape).ravel()
+            for name in params})
+    return entries
+
+
+class _RNNMembers:
+    """``K`` plain RNNs as weights with a leading member axis: ``W_rc`` is ``(K, H, H)``.
+
+    Each step multiplies every member's state by its own weights at once
+    (a batched product), so the work is ``K`` small products, not one product
+    with a ``K``-times larger block-diagonal matrix. Forward and backward are
+    :meth:`rnnbook.RNN.loss_and_gradients` with one more axis.
+    """
+
+    def __init__(self, models):
+        first = models[0]
+        self.hidden_activation = first.hidden_activation
+        self.output_activation = first.output_activation
+        self.params = {name: np.stack([m.parameters()[name] for m in models])
+                       for name in ("W_ri", "W_rc", "t_r", "W_or", "t_o")}
+        self.x0 = np.stack([m.initial_state() for m in models])          # (K, H)
+
+    def members(self):
+        p = self.params
+        return [RNN(p["W_ri"][k], p["W_rc"][k], p["W_or"][k], p["t_r"][k], p["t_o"][k],
+                    hidden_activation=self.hidden_activation,
+                    output_activation=self.output_activation, x0=self.x0[k].copy())
+                for k in range(len(self.x0))]
+
+    def forward(self, u):
+        """States ``(T + 1, K, B, H)`` (``x(0)`` first) and logits ``(T, K, B, O)``."""
+        p = self.params
+        n_batch, n_steps, _ = u.shape
+        n_members, hidden = self.x0.shape
+        drive = np.matmul(u.transpose(1, 0, 2)[:, None], p["W_ri"].transpose(0, 2, 1)[None])
+        drive += p["t_r"][None, :, None, :]                                  # (T, K, B, H)
+        states = np.empty((n_steps + 1, n_members, n_batch, hidden))
+        states[0] = self.x0[:, None, :]
+        W_rc_T = np.ascontiguousarray(p["W_rc"].transpose(0, 2, 1))
+        g = self.hidden_activation.function
+        for t in range(n_steps):
+            states[t + 1] = g(drive[t] + np.matmul(states[t], W_rc_T))
+        logits = np.matmul(states[1:], p["W_or"].transpose(0, 2, 1)[None])
+        logits += p["t_o"][None, :, None, :]
+        return states, logits
+
+    def member_losses(self, loss, u, targets, mask):
+        """Each member's loss (``targets`` ``(K, B, T, O)``)."""
+        _, logits = self.forward(u)
+        outputs, weights = self.output_activation(logits), mask.T / mask.sum()
+        return np.array([loss_and_delta(loss, self.output_activation, logits[:, k],
+                                        outputs[:, k], targets[k].transpose(1, 0, 2),
+                                        weights)[0] for k in range(len(self.x0))])
+
+    def gradients(self, loss, u, targets, mask):
+        """Every member's gradient, each array with the leading member axis."""
+        p = self.params
+        states, logits = self.forward(u)
+        outputs = self.output_activation(logits)
+        weights = (mask.T / mask.sum())[:, None, :]                          # (T, 1, B)
+        _, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
+                                    targets.transpose(2, 0, 1, 3), weights)
+        hidden = states[1:]
+        slope = self.hidden_activation.derivative_from_output(hidden)
+        error = np.matmul(delta_o, p["W_or"][None])                         # (T, K, B, H)
+        delta_r = np.empty_like(hidden)
+        carried = np.zeros_like(hidden[0])
+        for t in range(hidden.shape[0] - 1, -1, -1):
+            delta_r[t] = (error[t] + carried) * slope[t]
+            carried = np.matmul(delta_r[t], p["W_rc"])
+        n_members, hidden_size = self.x0.shape
+
+        def by_member(a):        # (T, K, B, n) -> (K, T B, n): sums over time and batch
+            return a.transpose(1, 0, 2, 3).reshape(n_members, -1, a.shape[-1])
+
+        flat_r, flat_o = by_member(delta_r), by_member(delta_o)
+        u_rep = np.broadcast_to(u.transpose(1, 0, 2)[:, None], (u.shape[1], n_members)
+                                + (u.shape[0], u.shape[2]))
+        return {"W_ri": np.matmul(flat_r.transpose(0, 2, 1), by_member(u_rep)),
+                "W_rc": np.matmul(flat_r.transpose(0, 2, 1), by_member(states[:-1])),
+                "t_r": flat_r.sum(axis=1),
+                "W_or": np.matmul(flat_o.transpose(0, 2, 1), by_member(hidden)),
+                "t_o": flat_o.sum(axis=1)}
+
+
+def _member_norms(grads, n_members: int) -> np.ndarray:
+    """The global norm of each member's gradient (arrays with a leading member axis)."""
+    with np.errstate(over="ignore", under="ignore"):
+        squares = sum(np.sum(np.square(g.reshape(n_members, -1)), axis=1)
+                      for g in grads.values())
+    norms = np.sqrt(squares)
+    for k in np.flatnonzero(~((squares >= 1e-280) & (squares < np.inf))):
+        norms[k] = global_norm({name: g[k] for name, g in grads.items()})   # rescaled sum
+    return norms
+
+
+@dataclass
+class StackHistory:
+    """What :func:`train_stack` recorded for every member, one row per epoch.
+
+    Attributes
+    ----------
+    loss : numpy.ndarray, shape ``(epochs, n_members)``
+        Each member's loss on the whole training set after the epoch.
+    grad_norm : numpy.ndarray, shape ``(epochs, n_members)``
+        Each member's gradient norm (its own parameters only, before
+        clipping), averaged over the epoch's minibatches: the quantity
+        :class:`rnnbook.optim.History` records for a network trained alone.
+    """
+
+    loss: np.ndarray
+    grad_norm: np.ndarray
+
+
+def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
+                batch_size: int | None = None, loss: str = "squared_error",
+                clip: float | None = None, seed: SeedLike = None):
+    """Train ``K`` networks of one shape at once, each as if it were trained alone.
+
+    The networks are trained by minibatch BPTT like :func:`rnnbook.optim.train`
+    with the same arguments: the same shuffled minibatches for every member,
+    and one update per minibatch. Plain RNNs run side by side with a leading
+    member axis on their weights (one batched product per step); LSTMs and
+    GRUs as one block-diagonal network (:func:`stack`), whose off-block
+    gradients are zeroed before each update and weights after it
+    (:func:`project`). With ``clip``, each member's gradient is rescaled to at
+    most ``clip`` by *its own* norm. So each member ends with the weights
+    that ``train(model, u, targets, mask, optimizer=..., clip=clip, seed=seed)``
+    would give it (up to round-off: the products sum in another order), with
+    an optimiser that treats every weight separately (SGD, momentum, Adam).
+
+    Parameters
+    ----------
+    models : list of RNN, LSTM or GRU
+        The networks (same class, shapes and activations); they are not changed.
+    u, mask : array_like
+        Training data as for :func:`rnnbook.optim.train`: ``(B, T, n_inputs)``
+        and ``(B, T)``.
+    targets : array_like, shape ``(B, T, n_outputs)`` or ``(B, T, K n_outputs)``
+        The same targets for every member, or block ``k`` of the last axis for
+        member ``k``.
+    optimizer : Optimizer
+        A fresh optimiser; it updates the members' parameters.
+    epochs, batch_size, loss, clip, seed
+        As for :func:`rnnbook.optim.train`.
+
+    Returns
+    -------
+    members : list
+        The trained networks, copies, in the order of ``models``.
+    history : StackHistory
+
+    Introduced in chapter 4, *Information latching and vanishing gradients* (the
+    clipping experiment).
+    """
+    stacked, masks = stack(models)          # checks the models
+    n_members = len(models)
+    check_instance("optimizer", optimizer, Optimizer,
+                   "rnnbook.optim.Optimizer instance (SGD(0.1), Adam(), ...)")
+    epochs = check_positive_int("epochs", epochs, maximum=10 ** 7)
+    check_loss(loss, stacked.output_activation)
+    if clip is not None:
+        clip = check_positive_float("clip", clip)
+    n_out = stacked.n_outputs // n_members
+    targets = as_float_array("targets", targets, ndim=3)
+    if targets.shape[-1] == n_out and n_members > 1:
+        targets = np.tile(targets, (1, 1, n_members))
+    elif targets.shape[-1] != n_members * n_out:
+        raise ValueError(f"targets must have {n_out} (shared) or {n_members * n_out} (one "
+                         f"block per member) entries on the last axis; got shape "
+                         f"{targets.shape}")
+    u, targets, mask = check_training_data(stacked, as_float_array("u", u, ndim=3),
+                                           targets, mask)
+    n_sequences = u.shape[0]
+    batch_size = n_sequences if batch_size is None else check_positive_int("batch_size",
+                                                                          batch_size)
+    rng = as_generator(seed)
+    if isinstance(stacked, RNN):
+        return _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size,
+                                  loss, clip, rng)
+    entries = _member_entries(stacked, n_members)
+    project(stacked, masks)
+    params = stacked.parameters()
+    activation = stacked.output_activation
+    losses, norms = np.empty((epochs, n_members)), np.empty((epochs, n_members))
+    for epoch in range(epochs):
+        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
+        epoch_norms = []
+        for start in range(0, n_sequences, batch_size):
+            rows = order[start:start + batch_size]
+            if not mask[rows].any():
+                continue
+            _, grads = stacked.loss_and_gradients(u[rows], targets[rows], mask[rows],
+                                                  loss=loss)
+            member_norms = np.empty(n_members)
+            for name, grad in grads.items():
+                grad[~masks[name]] = 0.0
+            for k, where in enumerate(entries):
+                parts = {name: grad.ravel()[where[name]] for name, grad in grads.items()}
+                member_norms[k] = global_norm(parts)
+                if clip is not None and member_norms[k] > clip:
+                    for name, grad in grads.items():
+                        grad.ravel()[where[name]] = parts[name] * (clip / member_norms[k])
+            optimizer.step(params, grads)
+            project(stacked, masks)
+            epoch_norms.append(member_norms)
+        norms[epoch] = np.mean(epoch_norms, axis=0)
+        logits = stacked.logits(stacked.run(u).states)
+        outputs, weights = activation(logits), mask / mask.sum()
+        for k in range(n_members):
+            block = slice(k * n_out, (k + 1) * n_out)
+            losses[epoch, k] = loss_and_delta(loss, activation, logits[..., block],
+                                              outputs[..., block], targets[..., block],
+                                              weights)[0]
+    return unstack(stacked, n_members), StackHistory(losses, norms)
+
+
+def _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size, loss, clip,
+                       rng):
+    """:func:`train_stack` for plain RNNs, on weights with a leading member axis."""
+    n_members, (n_sequences, n_steps, _) = len(models), u.shape
+    members = _RNNMembers(models)
+    # targets (B, T, K O) -> (K, B, T, O)
+    targets = targets.reshape(n_sequences, n_steps, n_members, -1).transpose(2, 0, 1, 3)
+    losses, norms = np.empty((epochs, n_members)), np.empty((epochs, n_members))
+    for epoch in range(epochs):
+        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
+        epoch_norms = []
+        for start in range(0, n_sequences, batch_size):
+            rows = order[start:start + batch_size]
+            if not mask[rows].any():
+                continue
+            grads = members.gradients(loss, u[rows], targets[:, rows], mask[rows])
+            member_norms = _member_norms(grads, n_members)
+            if clip is not None:
+                scale = np.where(member_norms > clip, clip / member_norms, 1.0)
+                for name, grad in grads.items():
+                    grads[name] = grad * scale.reshape((-1,) + (1,) * (grad.ndim - 1))
+            optimizer.step(members.params, grads)
+            epoch_norms.append(member_norms)
+        norms[epoch] = np.mean(epoch_norms, axis=0)
+        losses[epoch] = members.member_losses(loss, u, targets, mask)
+    return members.members(), StackHistory(losses, norms)

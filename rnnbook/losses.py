@@ -82,8 +82,13 @@ def loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
         delta = w * error * output_activation.derivative_from_output(outputs)
         return float(value), delta
     if output_activation.name == "sigmoid":
-        # -[d log y + (1-d) log(1-y)] = d softplus(-a) + (1-d) softplus(a)
-        per_unit = targets * np.logaddexp(0.0, -logits) + (1 - targets) * np.logaddexp(0.0, logits)
+        # -[d log y + (1-d) log(1-y)] = d softplus(-a) + (1-d) softplus(a), and
+        # softplus(+-a) = log(1 + e^-|a|) + max(+-a, 0): one exp and one log1p
+        # for both terms (np.logaddexp(0, a) computes the same, in the same
+        # order, at several times the cost)
+        shared = np.log1p(np.exp(-np.abs(logits)))
+        per_unit = (targets * (shared + np.maximum(-logits, 0.0))
+                    + (1 - targets) * (shared + np.maximum(logits, 0.0)))
     else:
         per_unit = -targets * log_softmax(logits, axis=-1)
     value = np.sum(w * per_unit)

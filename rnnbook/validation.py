@@ -219,16 +219,20 @@ def as_float_array(name: str, value, *, ndim: int | tuple[int, ...] | None = Non
     ValueError
         If it has the wrong number of dimensions or shape, or contains NaN or inf.
     """
-    try:
-        arr = np.asarray(value)
-    except Exception as exc:  # ragged nested lists, for example
-        raise ValueError(
-            f"{name} must be a rectangular numeric array ({exc}); for sequences of unequal "
-            "length use rnnbook.sequences.pad_sequences, which also returns the mask") from exc
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
-                                 or np.issubdtype(arr.dtype, np.floating)):
-        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
-    arr = arr.astype(np.float64, copy=False)
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        arr = value               # the common case, checked without conversions
+    else:
+        try:
+            arr = np.asarray(value)
+        except Exception as exc:  # ragged nested lists, for example
+            raise ValueError(
+                f"{name} must be a rectangular numeric array ({exc}); for sequences of "
+                "unequal length use rnnbook.sequences.pad_sequences, which also returns the "
+                "mask") from exc
+        if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
+                                     or np.issubdtype(arr.dtype, np.floating)):
+            raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
+        arr = arr.astype(np.float64, copy=False)
     if shape is not None:
         ndim = len(shape)
     if ndim is not None:
@@ -240,7 +244,7 @@ def as_float_array(name: str, value, *, ndim: int | tuple[int, ...] | None = Non
         if any(want is not None and got != want for got, want in zip(arr.shape, shape)):
             pretty = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
             raise ValueError(f"{name} must have shape {pretty}; got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or inf")
     return arr
 

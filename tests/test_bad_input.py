@@ -324,7 +324,8 @@ for _qual in ["core.Trajectory", "contractive.BoxCounting", "contractive.SuffixP
               "experiments.MemoryTaskResult", "automata.ExtractionResult", "markov.Sweep",
               "markov.QuantizedDifferences", "lsm.ScaleScan", "lsm.Separation",
               "lsm.SegmentReadouts", "lsm.LiquidRun", "optim.History", "readout.Readout",
-              "lsm.LiquidNetwork", "activations.Activation"]:
+              "lsm.LiquidNetwork", "activations.Activation",
+              "ensemble.StackHistory"]:
     EXEMPT[_qual] = RECORD
 FITTED = "constructed by the fitting functions (fit_*), which check their inputs"
 for _qual in ["fpm.PredictionMachine", "fpm.CodebookMachine", "fpm.GridMachine",
@@ -520,6 +521,16 @@ entry("ensemble.project",
       extra={"masks": [("missing-key", {"W_rc": np.ones((6, 6), bool)}),
                        ("wrong-shape", {k: np.ones(1, bool) for k in
                                         ["W_ri", "W_rc", "W_or", "t_r", "t_o"]})]})
+entry("ensemble.train_stack",
+      lambda: (fn("ensemble", "train_stack"),
+               dict(models=[rnn(2, 2, 1), rnn(2, 2, 1)], u=arr(4, 3, 2), targets=arr(4, 3, 1),
+                    mask=np.ones((4, 3)), optimizer=fn("optim", "SGD")(0.1), epochs=1,
+                    batch_size=2, clip=1.0, seed=0)),
+      kinds={"clip": "pos"},
+      extra={"models": [("empty", []), ("mixed", [rnn(2, 2, 1), lstm()])],
+             "targets": [("wrong-width", arr(4, 3, 3)), ("mismatch", arr(3, 3, 1))],
+             "mask": [("wrong-length", np.ones((3, 3)))],
+             "optimizer": [("text", "sgd"), ("class-not-instance", fn("optim", "SGD"))]})
 entry("ensemble.unstack",
       lambda: (fn("ensemble", "unstack"),
                dict(stacked=fn("ensemble", "stack")([rnn(), rnn()])[0], n_members=2)),
