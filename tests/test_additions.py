@@ -268,3 +268,24 @@ def test_plot_noisy_cobweb_refuses_bad_arguments(change, error, match):
     kwargs.update(change)
     with pytest.raises(error, match=match):
         plot_noisy_cobweb(**kwargs)
+
+
+def _network_contracting(seed):
+    return RNN.random(2, 3, 1, seed=seed, hidden_activation="tanh",
+                      output_activation="identity", recurrent_scale=0.3)
+
+
+def test_train_regression_seeds_with_several_makers_equals_each_alone():
+    both = train_regression_seeds({"a": _network, "b": _network_contracting}, *_data(),
+                                  **SETTINGS)
+    assert list(both) == ["a", "b"]
+    for name, make in [("a", _network), ("b", _network_contracting)]:
+        alone = train_regression_seeds(make, *_data(), **SETTINGS)
+        np.testing.assert_allclose(both[name].curves, alone.curves, rtol=1e-12, atol=0)
+        np.testing.assert_array_equal(both[name].test_mse, both[name].curves[-1])
+        np.testing.assert_array_equal(both[name].passes, alone.passes)
+    assert not np.allclose(both["a"].test_mse, both["b"].test_mse)
+    with pytest.raises(ValueError, match=r"^make_network must hold at least one maker"):
+        train_regression_seeds({}, *_data(), **SETTINGS)
+    with pytest.raises(TypeError, match=r"^make_network\['x'\] must be callable"):
+        train_regression_seeds({"x": 3}, *_data(), **SETTINGS)

@@ -394,3 +394,10 @@ def test_experiment_specific_refusals():
         parity_memory_accuracy(_parity_net, max_train_length=0)
     with pytest.raises(ValueError, match=r"^lengths must be a positive integer; got 0$"):
         parity_memory_accuracy(_parity_net, lengths=(5, 0))
+
+
+def test_a_dict_of_makers_is_refused_where_it_is_not_supported():
+    with pytest.raises(TypeError, match=r"^make_network must be callable"):
+        latching_success({"x": _latch_net}, [2])
+    with pytest.raises(TypeError, match=r"^make_network must be callable"):
+        parity_memory_accuracy({"x": _latch_net})

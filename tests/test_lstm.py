@@ -1046,3 +1046,27 @@ def test_stretch_ratios_needs_a_box():
         dynamics.stretch_ratios(model, 50, low=-np.inf, seed=1)
     with pytest.raises(ValueError, match="high"):
         dynamics.stretch_ratios(model, 50, high=np.nan, seed=1)
+
+
+def test_tape_is_reused_for_the_same_shape_and_results_do_not_depend_on_it():
+    # Tape.allocate hands the last tape out again for the same shape (page
+    # faults on fresh memory cost more than the arithmetic); a stale tape must
+    # never leak into a result: interleave shapes and compare with a fresh run
+    first = Tape.allocate(6, 3, 2)
+    assert Tape.allocate(6, 3, 2) is first
+    assert Tape.allocate(6, 4, 2) is not first
+    net = LSTM.random(2, 3, 1, output_activation="sigmoid", seed=8)
+    rng = np.random.default_rng(3)
+    u_a, u_b = rng.normal(size=(4, 7, 2)), rng.normal(size=(5, 9, 2))
+    d_a, d_b = rng.uniform(size=(4, 7, 1)), rng.uniform(size=(5, 9, 1))
+    ref_a = net.loss_and_gradients(u_a, d_a, loss="cross_entropy")
+    ref_b = net.loss_and_gradients(u_b, d_b, loss="cross_entropy")
+    for u, d, (value, grads) in [(u_a, d_a, ref_a), (u_b, d_b, ref_b), (u_a, d_a, ref_a),
+                                 (u_a, d_a, ref_a)]:
+        again, again_grads = net.loss_and_gradients(u, d, loss="cross_entropy")
+        assert again == value
+        for name in grads:
+            np.testing.assert_array_equal(again_grads[name], grads[name])
+    # a tape of 64 MB or more is not kept
+    big = Tape.allocate(500, 32, 32)        # 18 arrays' worth of 500 * 32 * 32: 74 MB
+    assert Tape.allocate(500, 32, 32) is not big
