@@ -44,7 +44,9 @@ then ROUNDS interleaved rounds, each running, in a rotated order, one
 pipeline of each library and one measurement of the **floor**: the work
 both sides must do, with the same kernels (the 2500 sparse mat-vecs
 ``W @ x`` of the bare CSR kernel, the Gram matrix of the 1900 x 1001
-regression by BLAS ``dsyrk``) and the ARPACK call of rnnbook's spectral
+regression by BLAS ``dsyrk``, and one solve of its normal equations by
+Cholesky, LAPACK ``dpotrf`` and ``dpotrs``, the cheapest factorisation of a
+symmetric positive definite matrix) and the ARPACK call of rnnbook's spectral
 radius (``k=6``, ``ncv=40``, ``tol=1e-10``; reservoirpy asks ARPACK for
 ``k=1`` at ``tol=0``, which took more mat-vecs on the reservoirs we tried).
 Printed per density: minimum and median times, the median over rounds of
@@ -74,6 +76,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 import scipy.linalg.blas  # noqa: E402
+import scipy.linalg.lapack  # noqa: E402
 
 from rnnbook.esn import EchoStateNetwork, random_reservoir, spectral_radius  # noqa: E402
 
@@ -155,8 +158,14 @@ def floor_parts(density: float, seed: int) -> dict:
         _apply(W, x)                       # the bare CSR kernel, no Python dispatch
     out["matvecs"] = time.perf_counter() - start
     start = time.perf_counter()
-    scipy.linalg.blas.dsyrk(1.0, Z.T)
+    gram = scipy.linalg.blas.dsyrk(1.0, Z.T)
     out["gram"] = time.perf_counter() - start
+    gram[np.diag_indices_from(gram)] += RIDGE
+    rhs = Z.T @ Z[:, :1]                   # outside the timing: any right-hand side
+    start = time.perf_counter()
+    factor, _ = scipy.linalg.lapack.dpotrf(gram, lower=0, clean=0, overwrite_a=1)
+    scipy.linalg.lapack.dpotrs(factor, rhs, lower=0)
+    out["solve"] = time.perf_counter() - start
     start = time.perf_counter()
     spectral_radius(W)
     out["spectral_radius"] = time.perf_counter() - start
@@ -206,6 +215,8 @@ def run_density(density: float, s: np.ndarray, rpy) -> dict:
           f"(goal <= {GOALS[density]:.2f}), of minima {min(t_ours) / min(t_theirs):.3f}")
     print(f"  floor (medians): {N_TRAIN + N_TEST} bare CSR mat-vecs {parts['matvecs']:.3f} s + "
           f"Gram (dsyrk, {N_TRAIN - WASHOUT} x {N_UNITS + 1}) {parts['gram']:.3f} s + "
+          f"Cholesky solve (dpotrf + dpotrs, {N_UNITS + 1} x {N_UNITS + 1}) "
+          f"{parts['solve']:.3f} s + "
           f"spectral radius (ARPACK) {parts['spectral_radius']:.3f} s; floor / reservoirpy: "
           f"median of rounds {floor_ratio:.3f}; rnnbook / floor: median of rounds "
           f"{statistics.median(a / f for a, f in zip(t_ours, f_total)):.2f}")
