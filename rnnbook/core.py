@@ -214,3 +214,30 @@ class StateSpaceModel(ABC):
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(n_inputs={self.n_inputs}, n_states={self.n_states}, "
                 f"n_outputs={self.n_outputs})")
+
+
+# ------------------------------------------------------------ BPTT workspaces
+#: Largest workspace kept between calls, in float64 entries (64 MB).
+_WORKSPACE_LIMIT = 8 * 2 ** 20
+_WORKSPACES: dict[str, np.ndarray] = {}
+
+
+def _workspace(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """An uninitialised float64 array for ``name``; the last one again if the shape matches.
+
+    Training calls ``loss_and_gradients`` thousands of times with one shape.
+    Fresh arrays of a few hundred kB or more come from the operating system
+    untouched, and the first write to each of their pages costs a page fault:
+    that doubled the time of a small RNN's BPTT. Keeping the last array of
+    each name (below 64 MB) avoids it. The caller must write every entry
+    before reading it, must not return the array (or a view of it), and must
+    not call anything that asks for the same name meanwhile.
+    """
+    array = _WORKSPACES.get(name)
+    if array is None or array.shape != shape:
+        array = np.empty(shape)
+        if array.size <= _WORKSPACE_LIMIT:
+            _WORKSPACES[name] = array
+        else:
+            _WORKSPACES.pop(name, None)
+    return array

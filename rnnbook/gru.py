@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
+from rnnbook.core import _workspace
 from rnnbook.gated import GatedLayer
 from rnnbook.losses import check_loss, check_training_data, loss_and_delta
 from rnnbook.validation import (
@@ -148,9 +149,12 @@ class GRU(GatedLayer):
         hidden = self.n_hidden
         # time-major arrays (step, batch, unit): every step's slice is contiguous
         u = np.ascontiguousarray(u.transpose(1, 0, 2))
-        h = np.empty((n_steps + 1, n_batch, hidden))
+        # arrays reused between calls of one shape: see core._workspace
+        h = _workspace("gru.h", (n_steps + 1, n_batch, hidden))
         h[0] = self._check_initial_state(x0, (n_batch,))
-        gates = self.input_drive(u)                        # becomes z, r, g side by side
+        gates = np.matmul(u, self.W_ri.T, out=_workspace("gru.gates",
+                                                         (n_steps, n_batch, 3 * hidden)))
+        gates += self.t_r                                  # = input_drive(u): z, r, g
         W_zr_T = np.ascontiguousarray(self.W_rc[:2 * hidden].T)
         W_g_T = np.ascontiguousarray(self.W_rc[2 * hidden:].T)
         for t in range(n_steps):
@@ -168,7 +172,7 @@ class GRU(GatedLayer):
                                         targets.transpose(1, 0, 2), mask.T / mask.sum())
 
         error = delta_o @ self.W_or                        # dL/dh(t) from the readout
-        delta = np.empty((n_steps, n_batch, 3 * hidden))   # dL/da(t) of the three blocks
+        delta = _workspace("gru.delta", (n_steps, n_batch, 3 * hidden))  # dL/da(t), 3 blocks
         carried = np.zeros((n_batch, hidden))              # dL/dh(t) from step t + 1
         for t in range(n_steps - 1, -1, -1):
             if truncate is not None and (t + 1) % truncate == 0:

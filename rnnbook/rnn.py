@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook.activations import Activation, get_activation
-from rnnbook.core import StateSpaceModel
+from rnnbook.core import StateSpaceModel, _workspace
 from rnnbook.losses import (
     check_cross_entropy_targets,
     check_loss,
@@ -209,10 +209,13 @@ class RNN(StateSpaceModel):
         n_batch, n_steps, _ = u.shape
         x_start = self._check_initial_state(x0, (n_batch,))
 
-        # forward: keep every state, x(0) included
-        states = np.empty((n_batch, n_steps + 1, self.n_hidden))
+        # forward: keep every state, x(0) included (arrays reused between
+        # calls of one shape: see core._workspace)
+        states = _workspace("rnn.states", (n_batch, n_steps + 1, self.n_hidden))
         states[:, 0] = x_start
-        drive = self.input_drive(u)
+        drive = np.matmul(u, self.W_ri.T,
+                          out=_workspace("rnn.drive", (n_batch, n_steps, self.n_hidden)))
+        drive += self.t_r                                 # = input_drive(u)
         for t in range(n_steps):
             states[:, t + 1] = self.transition(drive[:, t], states[:, t])
         hidden = states[:, 1:]
@@ -224,7 +227,7 @@ class RNN(StateSpaceModel):
         # backward through time
         slope = self.hidden_activation.derivative_from_output(hidden)
         error = delta_o @ self.W_or                       # dL/dx(t) from the readout
-        delta_r = np.empty_like(hidden)
+        delta_r = _workspace("rnn.delta", hidden.shape)
         carried = np.zeros((n_batch, self.n_hidden))      # W_rc^T delta_r(t+1)
         for t in range(n_steps - 1, -1, -1):
             if truncate is not None and (t + 1) % truncate == 0:

@@ -689,3 +689,38 @@ def test_custom_subclass_without_readout():
     np.testing.assert_allclose(traj.states[:, 0], [1.0, 1.5, 1.75])
     with pytest.raises(ValueError, match="readout"):
         model.readout(traj.states)
+
+
+def test_workspace_reuses_the_last_array_of_a_name_and_shape_only():
+    from rnnbook.core import _WORKSPACE_LIMIT, _workspace
+    a = _workspace("test.a", (3, 4))
+    assert a.shape == (3, 4) and a.dtype == np.float64
+    assert _workspace("test.a", (3, 4)) is a
+    assert _workspace("test.b", (3, 4)) is not a          # another name
+    b = _workspace("test.a", (4, 3))                      # another shape: a new array
+    assert b is not a and _workspace("test.a", (4, 3)) is b
+    big = _workspace("test.a", (_WORKSPACE_LIMIT + 1,))   # too large to keep
+    assert _workspace("test.a", (_WORKSPACE_LIMIT + 1,)) is not big
+    del big
+
+
+def test_bptt_results_do_not_depend_on_reused_workspaces():
+    # RNN and GRU BPTT reuse their arrays between calls of one shape; interleave
+    # shapes and networks and compare every result with the first call's
+    from rnnbook.gru import GRU
+    rng = np.random.default_rng(4)
+    nets = [RNN.random(2, 3, 1, hidden_activation="tanh", output_activation="sigmoid",
+                       seed=1), GRU.random(2, 3, 1, output_activation="sigmoid", seed=2)]
+    data = [(rng.normal(size=(4, 6, 2)), rng.uniform(size=(4, 6, 1))),
+            (rng.normal(size=(5, 8, 2)), rng.uniform(size=(5, 8, 1)))]
+    first = {}
+    for _ in range(2):
+        for i, net in enumerate(nets):
+            for j, (u, d) in enumerate(data):
+                value, grads = net.loss_and_gradients(u, d, loss="cross_entropy", truncate=4)
+                if (i, j) not in first:
+                    first[(i, j)] = (value, {k: g.copy() for k, g in grads.items()})
+                    continue
+                assert value == first[(i, j)][0]
+                for k, g in grads.items():
+                    np.testing.assert_array_equal(g, first[(i, j)][1][k])
