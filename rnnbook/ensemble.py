@@ -362,37 +362,50 @@ def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: 
     project(stacked, masks)
     params = stacked.parameters()
     activation = stacked.output_activation
-    losses, norms = np.empty((epochs, n_members)), np.empty((epochs, n_members))
-    for epoch in range(epochs):
-        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
-        epoch_norms = []
-        for start in range(0, n_sequences, batch_size):
-            rows = order[start:start + batch_size]
-            if not mask[rows].any():
-                continue
-            _, grads = stacked.loss_and_gradients(u[rows], targets[rows], mask[rows],
-                                                  loss=loss)
-            member_norms = np.empty(n_members)
-            for name, grad in grads.items():
-                grad[~masks[name]] = 0.0
-            for k, where in enumerate(entries):
-                parts = {name: grad.ravel()[where[name]] for name, grad in grads.items()}
-                member_norms[k] = global_norm(parts)
-                if clip is not None and member_norms[k] > clip:
-                    for name, grad in grads.items():
-                        grad.ravel()[where[name]] = parts[name] * (clip / member_norms[k])
-            optimizer.step(params, grads)
-            project(stacked, masks)
-            epoch_norms.append(member_norms)
-        norms[epoch] = np.mean(epoch_norms, axis=0)
+
+    def update(rows):
+        _, grads = stacked.loss_and_gradients(u[rows], targets[rows], mask[rows], loss=loss)
+        norms = np.empty(n_members)
+        for name, grad in grads.items():
+            grad[~masks[name]] = 0.0
+        for k, where in enumerate(entries):
+            parts = {name: grad.ravel()[where[name]] for name, grad in grads.items()}
+            norms[k] = global_norm(parts)
+            if clip is not None and norms[k] > clip:
+                for name, grad in grads.items():
+                    grad.ravel()[where[name]] = parts[name] * (clip / norms[k])
+        optimizer.step(params, grads)
+        project(stacked, masks)
+        return norms
+
+    def member_losses():
         logits = stacked.logits(stacked.run(u).states)
         outputs, weights = activation(logits), mask / mask.sum()
-        for k in range(n_members):
-            block = slice(k * n_out, (k + 1) * n_out)
-            losses[epoch, k] = loss_and_delta(loss, activation, logits[..., block],
-                                              outputs[..., block], targets[..., block],
-                                              weights)[0]
-    return unstack(stacked, n_members), StackHistory(losses, norms)
+        return [loss_and_delta(loss, activation, logits[..., block], outputs[..., block],
+                               targets[..., block], weights)[0]
+                for block in (slice(k * n_out, (k + 1) * n_out) for k in range(n_members))]
+
+    history = _run_epochs(epochs, batch_size, mask, rng, update, member_losses)
+    return unstack(stacked, n_members), history
+
+
+def _run_epochs(epochs, batch_size, mask, rng, update, member_losses) -> StackHistory:
+    """The minibatch loop of :func:`train_stack`, shuffled like :func:`rnnbook.optim.train`.
+
+    ``update(rows)`` makes one update from the sequences ``rows`` and returns
+    the members' gradient norms; ``member_losses()`` gives their losses after
+    an epoch.
+    """
+    n_sequences = mask.shape[0]
+    losses, norms = [], []
+    for _ in range(epochs):
+        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
+        epoch_norms = [update(rows) for rows in (order[start:start + batch_size]
+                                                 for start in range(0, n_sequences, batch_size))
+                       if mask[rows].any()]
+        norms.append(np.mean(epoch_norms, axis=0))
+        losses.append(member_losses())
+    return StackHistory(np.array(losses, dtype=float), np.array(norms))
 
 
 def _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size, loss, clip,
@@ -402,22 +415,17 @@ def _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size, 
     members = _RNNMembers(models)
     # targets (B, T, K O) -> (K, B, T, O)
     targets = targets.reshape(n_sequences, n_steps, n_members, -1).transpose(2, 0, 1, 3)
-    losses, norms = np.empty((epochs, n_members)), np.empty((epochs, n_members))
-    for epoch in range(epochs):
-        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
-        epoch_norms = []
-        for start in range(0, n_sequences, batch_size):
-            rows = order[start:start + batch_size]
-            if not mask[rows].any():
-                continue
-            grads = members.gradients(loss, u[rows], targets[:, rows], mask[rows])
-            member_norms = _member_norms(grads, n_members)
-            if clip is not None:
-                scale = np.where(member_norms > clip, clip / member_norms, 1.0)
-                for name, grad in grads.items():
-                    grads[name] = grad * scale.reshape((-1,) + (1,) * (grad.ndim - 1))
-            optimizer.step(members.params, grads)
-            epoch_norms.append(member_norms)
-        norms[epoch] = np.mean(epoch_norms, axis=0)
-        losses[epoch] = members.member_losses(loss, u, targets, mask)
-    return members.members(), StackHistory(losses, norms)
+
+    def update(rows):
+        grads = members.gradients(loss, u[rows], targets[:, rows], mask[rows])
+        norms = _member_norms(grads, n_members)
+        if clip is not None:
+            scale = np.where(norms > clip, clip / norms, 1.0)
+            for name, grad in grads.items():
+                grads[name] = grad * scale.reshape((-1,) + (1,) * (grad.ndim - 1))
+        optimizer.step(members.params, grads)
+        return norms
+
+    history = _run_epochs(epochs, batch_size, mask, rng, update,
+                          lambda: members.member_losses(loss, u, targets, mask))
+    return members.members(), history
