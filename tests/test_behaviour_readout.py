@@ -99,3 +99,14 @@ def test_fit_ridge_path_refuses_ridges_that_are_not_a_sequence(ridges):
     Z = np.random.default_rng(0).standard_normal((10, 2))
     with pytest.raises(TypeError, match="ridges must be a sequence of non-negative numbers"):
         readout.fit_ridge_path(Z, Z[:, 0], ridges)
+
+
+@pytest.mark.parametrize("n_samples", [40, 4])       # more and fewer samples than features
+def test_fit_ridge_path_on_one_problem_equals_each_ridge_by_hand(n_samples):
+    rng = np.random.default_rng(7)
+    Z = rng.standard_normal((n_samples, 6)) + 1.0
+    D = rng.standard_normal((n_samples, 2))
+    for ridge, fitted in zip([1e-6, 0.1, 10.0], readout.fit_ridge_path(Z, D, [1e-6, 0.1, 10.0])):
+        W, b = ridge_by_hand(Z, D, ridge)
+        np.testing.assert_allclose(fitted.W_or, W, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(fitted.t_o, b, rtol=1e-7, atol=1e-9)
