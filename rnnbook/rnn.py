@@ -225,8 +225,13 @@ class RNN(StateSpaceModel):
                                         targets, mask / mask.sum())
 
         # backward through time
-        slope = self.hidden_activation.derivative_from_output(hidden)
-        error = delta_o @ self.W_or                       # dL/dx(t) from the readout
+        if self.hidden_activation.name == "tanh":         # 1 - x^2, in a workspace
+            slope = np.multiply(hidden, hidden, out=_workspace("rnn.slope", hidden.shape))
+            np.subtract(1.0, slope, out=slope)
+        else:
+            slope = self.hidden_activation.derivative_from_output(hidden)
+        error = np.matmul(delta_o, self.W_or,             # dL/dx(t) from the readout
+                          out=_workspace("rnn.error", hidden.shape))
         delta_r = _workspace("rnn.delta", hidden.shape)
         carried = np.zeros((n_batch, self.n_hidden))      # W_rc^T delta_r(t+1)
         for t in range(n_steps - 1, -1, -1):
@@ -236,11 +241,16 @@ class RNN(StateSpaceModel):
             carried = delta_r[:, t] @ self.W_rc
         flat = delta_r.reshape(-1, self.n_hidden)        # sums over (batch, time)
         flat_o = delta_o.reshape(-1, self.n_outputs)
+        # x(t-1) and x(t) as contiguous (batch * time, H) blocks
+        previous = _workspace("rnn.previous", hidden.shape)
+        np.copyto(previous, states[:, :-1])
+        current = _workspace("rnn.current", hidden.shape)
+        np.copyto(current, hidden)
         grads = {
             "W_ri": flat.T @ u.reshape(-1, self.n_inputs),
-            "W_rc": flat.T @ states[:, :-1].reshape(-1, self.n_hidden),
+            "W_rc": flat.T @ previous.reshape(-1, self.n_hidden),
             "t_r": flat.sum(axis=0),
-            "W_or": flat_o.T @ hidden.reshape(-1, self.n_hidden),
+            "W_or": flat_o.T @ current.reshape(-1, self.n_hidden),
             "t_o": flat_o.sum(axis=0),
         }
         return value, grads
