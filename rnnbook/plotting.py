@@ -1047,19 +1047,23 @@ def plot_echo_distances(distances: dict, *, ax=None, title: str | None = None):
     return fig
 
 
-def plot_unit_traces(traces: dict, u=None, *, n_units: int = 4, title: str | None = None):
+def plot_unit_traces(traces: dict, u=None, *, n_units: int | None = None,
+                     title: str | None = None):
     """A few units' activations under several settings, one panel each.
 
     ``traces`` maps a panel title to states of shape ``(T, N)``; ``u`` (1-D),
-    if given, is drawn in grey on every panel.
+    if given, is drawn in grey on every panel. The first ``n_units`` units are
+    drawn (at most the smallest ``N``); by default the first four, or all of
+    them where a panel has fewer.
     """
     traces = _check_curves("traces", traces, 2)
     if u is not None:
         u = as_float_array("u", u, ndim=1)
         if any(len(u) != len(x) for x in traces.values()):
             raise ValueError("u must have one entry per step of the traces")
-    n_units = check_positive_int("n_units", n_units,
-                                 maximum=min(x.shape[1] for x in traces.values()))
+    fewest = min(x.shape[1] for x in traces.values())
+    n_units = (min(4, fewest) if n_units is None
+               else check_positive_int("n_units", n_units, maximum=fewest))
     n_cols = min(len(traces), 2)
     n_rows = -(-len(traces) // n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(6.4, 2.4 * n_rows + 0.3),

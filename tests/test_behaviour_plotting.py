@@ -420,6 +420,18 @@ def test_unit_traces_one_panel_per_setting_with_the_input_in_grey(styled):
     assert plotting.plot_unit_traces({"a": traces["a"]})._suptitle is None
 
 
+@pytest.mark.parametrize("width, drawn", [(2, 2), (3, 3), (6, 4)])
+def test_unit_traces_by_default_draw_four_units_or_all_of_fewer(styled, width, drawn):
+    states = np.random.default_rng(9).random((10, width))
+    fig = plotting.plot_unit_traces({"a": states})
+    (ax,) = [ax for ax in fig.axes if ax.lines]
+    assert len(ax.lines) == drawn
+    for j, line in enumerate(ax.lines):
+        assert np.allclose(line.get_ydata(), states[:, j])
+    with pytest.raises(ValueError, match="n_units"):
+        plotting.plot_unit_traces({"a": states}, n_units=width + 1)
+
+
 def test_echo_distances_on_a_log_scale_from_step_one(styled):
     distances = {0.5: np.array([1.0, 0.1, 0.0]), 1.5: np.array([1.0, 2.0, 3.0])}
     ax = plotting.plot_echo_distances(distances).axes[0]
