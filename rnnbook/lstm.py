@@ -34,6 +34,7 @@ import numpy as np
 
 from scipy.special import expit
 
+from rnnbook.core import _workspace
 from rnnbook.gated import GatedLayer
 from rnnbook.losses import check_loss, check_training_data, loss_and_delta
 from rnnbook.validation import (
@@ -205,9 +206,6 @@ class LSTM(GatedLayer):
 
 
 # ------------------------------------------------------------ one BPTT step
-_LAST_TAPE: list = []       # [shape, Tape]: see Tape.allocate
-
-
 @dataclass(frozen=True)
 class Tape:
     """What the forward pass of :meth:`LSTM.loss_and_gradients` records.
@@ -230,29 +228,21 @@ class Tape:
 
     @classmethod
     def allocate(cls, n_steps: int, n_batch: int, hidden: int) -> "Tape":
-        """A tape for this shape; the last one again if it had the same shape.
+        """A tape for this shape, on arrays reused between calls (:func:`rnnbook.core._workspace`).
 
         Training calls :meth:`LSTM.loss_and_gradients` thousands of times
-        with one shape. Fresh arrays of a few MB come from the operating
-        system untouched, and the first write to each page costs a page
-        fault: about half the time of a small LSTM's BPTT. So the last tape
-        (if below 64 MB) is kept and handed out again; every entry is written
-        before it is read, so its old contents never matter.
+        with one shape, and fresh arrays of a few MB page-fault on their
+        first write: about half the time of a small LSTM's BPTT. Every entry
+        of a tape is written before it is read, so old contents never matter.
         """
-        key = (n_steps, n_batch, hidden)
-        if _LAST_TAPE and _LAST_TAPE[0] == key:
-            return _LAST_TAPE[1]
         four = (n_steps, n_batch, 4 * hidden)
         one = (n_steps, n_batch, hidden)
         states = (n_steps + 1, n_batch, hidden)
-        tape = cls(np.empty(four), np.empty(four), np.empty(states), np.empty(states),
-                   np.empty(one), np.empty(four), np.empty(one), np.empty(four),
-                   np.empty((n_batch, 4 * hidden)), np.empty((n_batch, hidden)))
-        _LAST_TAPE.clear()
-        if 8 * (18 * n_steps * n_batch * hidden) < 64 * 2 ** 20:
-            _LAST_TAPE.extend([key, tape])
-        return tape
-
+        shapes = dict(a=four, gates=four, c=states, h=states, tanh_c=one, slope=four,
+                      through_o=one, delta=four, recurrent=(n_batch, 4 * hidden),
+                      scratch=(n_batch, hidden))
+        return cls(**{name: _workspace(f"lstm.{name}", shape)
+                      for name, shape in shapes.items()})
 
     def prepare_backward(self) -> None:
         """Everything backward that does not depend on the recursion, all steps at once.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.activations import Activation, get_activation
+from rnnbook.activations import Activation, _slope_into, get_activation
 from rnnbook.core import StateSpaceModel, _workspace
 from rnnbook.losses import (
     check_cross_entropy_targets,
@@ -225,11 +225,8 @@ class RNN(StateSpaceModel):
                                         targets, mask / mask.sum())
 
         # backward through time
-        if self.hidden_activation.name == "tanh":         # 1 - x^2, in a workspace
-            slope = np.multiply(hidden, hidden, out=_workspace("rnn.slope", hidden.shape))
-            np.subtract(1.0, slope, out=slope)
-        else:
-            slope = self.hidden_activation.derivative_from_output(hidden)
+        slope = _slope_into(self.hidden_activation, hidden,
+                            _workspace("rnn.slope", hidden.shape))
         error = np.matmul(delta_o, self.W_or,             # dL/dx(t) from the readout
                           out=_workspace("rnn.error", hidden.shape))
         delta_r = _workspace("rnn.delta", hidden.shape)

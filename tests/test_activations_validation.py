@@ -312,3 +312,15 @@ def test_random_symbols_nearly_normalised_probabilities():
 def test_as_symbols_reports_the_actual_uint64_symbol():
     with pytest.raises(ValueError, match=r"seq has symbol 18446744073709551615 at position 1"):
         as_symbols("seq", np.array([0, 2 ** 64 - 1], dtype=np.uint64), 3)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "identity", "relu"])
+def test_slope_into_equals_the_derivative_bit_for_bit(name):
+    from rnnbook.activations import ACTIVATIONS, RELU, _slope_into
+    activation = RELU if name == "relu" else ACTIVATIONS[name]
+    a = np.random.default_rng(3).normal(0.0, 3.0, (4, 7, 5))
+    y = activation(a)[:, 1:]                       # a strided view, as BPTT passes
+    out = np.full(y.shape, np.nan)
+    result = _slope_into(activation, y, out)
+    assert result is out
+    np.testing.assert_array_equal(out, activation.derivative_from_output(y))
