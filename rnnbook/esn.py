@@ -677,7 +677,7 @@ class EchoStateNetwork(StateSpaceModel):
     def _regression(self, u, d, states, washout: int):
         """The readout's regression problem: features ``(R, samples, F)`` after
         the washout of every sequence, and the targets repeated for every run."""
-        z = self._feature_stack(u, states)[..., washout:, :]
+        z = self._feature_stack(u[..., washout:, :], states[..., washout:, :])
         z = z.reshape(self.n_runs, -1, z.shape[-1])
         d_fit = np.broadcast_to(d[..., washout:, :], (self.n_runs,) + d[..., washout:, :].shape)
         return z, d_fit.reshape(self.n_runs, -1, d.shape[-1])
@@ -900,6 +900,33 @@ class HorizonTest(NamedTuple):
     test_nrmse: np.ndarray | None = None
 
 
+#: States per piece (2 MB) when :func:`free_run_test` harvests a piece at a time.
+_PIECE_ENTRIES = 2 ** 18
+
+
+def _piece_bounds(n_steps: int, piece: int, marks=()) -> list[int]:
+    """Boundaries ``0 = b_0 < b_1 < ... = n_steps``: every ``piece`` steps and at ``marks``."""
+    inside = {int(m) for m in marks if 0 < m < n_steps}
+    return sorted(set(range(0, n_steps, piece)) | inside | {n_steps})
+
+
+def _forced_pieces(model: EchoStateNetwork, u, d, bounds, *, x0=None, y0=None,
+                   noise: float = 0.0, seed: SeedLike = None):
+    """:meth:`EchoStateNetwork.teacher_forced_states` over ``u`` and ``d`` a piece at a
+    time (steps ``bounds[k]`` to ``bounds[k + 1] - 1``), yielding ``(first step,
+    states)``. Each piece starts from the last state and teacher value of the one
+    before, and the noise comes from one stream, so the states are those of one
+    call over all steps, without all of them in memory at once."""
+    rng = as_generator(seed) if noise > 0 else None
+    x, y = x0, y0
+    for first, stop in zip(bounds[:-1], bounds[1:]):
+        states = model.teacher_forced_states(u[first:stop], d[first:stop], x, y0=y,
+                                             noise=noise, seed=rng)
+        yield first, states
+        x, y = states[-1].copy(), d[stop - 1]
+        del states                      # the caller's reference alone keeps the piece
+
+
 def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int,
                   horizon: int, n_tests: int, spacing: int, bias_input: float = 0.2,
                   ridge=1e-8, n_valid: int = 0, noise: float = 0.0, inverse=None,
@@ -938,6 +965,7 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
     spacing = check_positive_int("spacing", spacing)
     n_valid = check_nonnegative_int("n_valid", n_valid)
     bias_input = check_finite_float("bias_input", bias_input)
+    noise = check_nonnegative_float("noise", noise)
     if inverse is not None:
         check_callable("inverse", inverse)
     _check_seed(seed)
@@ -966,14 +994,43 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
         raise ValueError("inverse must map the series to finite values of the same shape")
     var = d_back.var()
 
-    u_train = np.full((n_train, 1), bias_input)
-    states = model.teacher_forced_states(u_train, d[:n_train, None], noise=noise, seed=seed)
-    candidates = fit_ridge_path(*model._regression(u_train, d[:n_train, None], states,
-                                                   _check_washout(washout, n_train)),
-                                ridges)
-    after = d[n_train:n_train + n_after]
-    cont = model.teacher_forced_states(np.full((after.size, 1), bias_input), after[:, None],
-                                       x0=states[-1], y0=d[n_train - 1:n_train])
+    # The states are harvested in pieces of about 2 MB and only what is used is
+    # kept: the training features and the free runs' start states. (Chapter 9's
+    # ensemble has 8000 states: all 9000 steps' states at once took 576 MB.)
+    piece = max(1, _PIECE_ENTRIES // model.n_states)
+    washout = _check_washout(washout, n_train)
+    u_train, d_train = np.full((n_train, 1), bias_input), d[:n_train, None]
+    z = None
+    for first, states in _forced_pieces(model, u_train, d_train,
+                                        _piece_bounds(n_train, piece, [washout]),
+                                        noise=noise, seed=seed):
+        x_last = states[-1].copy()          # a copy: a view would keep the piece
+        if first < washout:
+            continue
+        features = model._feature_stack(u_train[first:first + len(states)], states)
+        if z is None:
+            z = np.empty((model.n_runs, n_train - washout, features.shape[-1]))
+        z[:, first - washout:first - washout + len(states)] = features
+    d_fit = np.broadcast_to(d_train[washout:], (model.n_runs, n_train - washout, 1))
+    candidates = fit_ridge_path(z, d_fit.reshape(model.n_runs, -1, 1), ridges)
+    del z
+    after = d[n_train:n_train + n_after, None]
+    u_after = np.full((n_after, 1), bias_input)
+
+    def forced_stretch(begin, end, x0, y0, on_piece=None):
+        """Teacher-forced states from ``after[begin]`` to ``after[end - 1]``, a piece
+        at a time; returns the state at the end of every ``spacing`` steps (the
+        free runs' starts) and the last state."""
+        starts = []
+        bounds = _piece_bounds(end - begin, min(piece, spacing),
+                               range(spacing, end - begin, spacing))
+        for first, states in _forced_pieces(model, u_after[begin:end], after[begin:end],
+                                            bounds, x0=x0, y0=y0):
+            if (first + len(states)) % spacing == 0:
+                starts.append(states[-1].copy())
+            if on_piece is not None:
+                on_piece(states)
+        return np.stack(starts), states[-1].copy()
 
     def back_nrmse(y, truth):
         """NRMSE over the last axis in the coordinates of ``inverse``; a value
@@ -984,36 +1041,51 @@ def free_run_test(model: EchoStateNetwork, series, *, n_train: int, washout: int
         err = np.where(np.isfinite(err), err, np.inf)
         return np.sqrt(err.mean(axis=-1) / var)
 
-    def horizon_runs(first: int, count: int):
-        """Free runs from ``count`` starts, the first after ``after[first]``."""
+    def horizon_runs(x_starts, first: int):
+        """Free runs from the states ``x_starts``, the first after ``after[first]``
+        and the others every ``spacing`` steps."""
+        count = len(x_starts)
         offsets = first + np.arange(count) * spacing
         starts = n_train + offsets
         predictions = model.generate(np.full((count, horizon, 1), bias_input),
-                                     cont[offsets], d[starts][:, None])[..., 0]
+                                     x_starts, d[starts][:, None])[..., 0]
         return back_nrmse(predictions[..., -1], d_back[starts + horizon]), predictions, starts
 
-    first_test = n_valid * spacing + spacing - 1
+    valid_end = n_valid * spacing
+    first_test = valid_end + spacing - 1
+    x_test, y_test = x_last, d[n_train - 1:n_train]
     valid_nrmse = test_nrmse = None
+    if n_valid:
+        valid_starts, x_test = forced_stretch(0, valid_end, x_test, y_test)
+        y_test = after[valid_end - 1]
     if ridges.size > 1:
         valid_nrmse = np.empty((ridges.size, model.n_runs))
+        for i, readout in enumerate(candidates):
+            model._set_readout(readout)
+            valid_nrmse[i] = horizon_runs(valid_starts, spacing - 1)[0]
+        pick = np.argmin(valid_nrmse, axis=0)
+        runs = np.arange(model.n_runs)
+        final = Readout(np.stack([candidates[k].W_or[r] for r, k in zip(runs, pick)]),
+                        np.stack([candidates[k].t_o[r] for r, k in zip(runs, pick)]))
+        chosen = ridges[pick]
+    else:
+        final = candidates[0]
+        chosen = np.full(model.n_runs, ridges[0])
+    model._set_readout(final)
+    one_step = []          # the chosen readout's one-step outputs over the test stretch
+    test_starts, _ = forced_stretch(
+        valid_end, n_after, x_test, y_test,
+        on_piece=lambda states: one_step.append(
+            model._split_runs(model._readout(None, states))[..., 0]))
+    one_step_nrmse = back_nrmse(np.concatenate(one_step, axis=-1),
+                                d_back[n_train + valid_end:n_train + n_after])
+    if ridges.size > 1:
         test_nrmse = np.empty((ridges.size, model.n_runs))
         for i, readout in enumerate(candidates):
             model._set_readout(readout)
-            valid_nrmse[i] = horizon_runs(spacing - 1, n_valid)[0]
-            test_nrmse[i] = horizon_runs(first_test, n_tests)[0]
-        pick = np.argmin(valid_nrmse, axis=0)
-        runs = np.arange(model.n_runs)
-        model._set_readout(Readout(np.stack([candidates[k].W_or[r] for r, k in zip(runs, pick)]),
-                                   np.stack([candidates[k].t_o[r] for r, k in zip(runs, pick)])))
-        chosen = ridges[pick]
-    else:
-        model._set_readout(candidates[0])
-        chosen = np.full(model.n_runs, ridges[0])
-
-    test_part = slice(n_valid * spacing, n_after)
-    one_step = model._split_runs(model._readout(None, cont[test_part]))[..., 0]
-    one_step_nrmse = back_nrmse(one_step, d_back[n_train:n_train + n_after][test_part])
-    nrmse_h, predictions, starts = horizon_runs(first_test, n_tests)
+            test_nrmse[i] = horizon_runs(test_starts, first_test)[0]
+        model._set_readout(final)
+    nrmse_h, predictions, starts = horizon_runs(test_starts, first_test)
     return HorizonTest(nrmse_h, predictions, starts, one_step_nrmse, chosen, valid_nrmse,
                        test_nrmse)
 

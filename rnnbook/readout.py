@@ -118,15 +118,26 @@ def _solve_centred(Z: np.ndarray, D: np.ndarray, ridge: float, solver: str) -> n
         half = np.linalg.solve(chol, rhs)
         return np.linalg.solve(np.swapaxes(chol, -1, -2), half)
     # QR of [Z; sqrt(ridge) I]: R W^T = Q^T [D; 0]
-    eye = np.broadcast_to(np.sqrt(ridge) * np.eye(n_features),
-                          Z.shape[:-2] + (n_features, n_features))
-    stacked = np.concatenate([Z, eye], axis=-2)
-    rhs = np.concatenate([D, np.zeros(D.shape[:-2] + (n_features, D.shape[-1]))], axis=-2)
-    if Z.ndim == 2:
+    if Z.ndim == 3:      # one run at a time: Q of every run at once took hundreds of MB
+        return np.stack([_solve_qr(z, d, ridge, scipy_lapack=False) for z, d in zip(Z, D)])
+    return _solve_qr(Z, D, ridge, scipy_lapack=True)
+
+
+def _solve_qr(Z: np.ndarray, D: np.ndarray, ridge: float, *, scipy_lapack: bool) -> np.ndarray:
+    """``W^T`` for one problem from the QR of ``[Z; sqrt(ridge) I]``: ``R W^T = Q^T [D; 0]``.
+
+    One problem alone goes through scipy's QR and triangular solve; the runs of
+    an ensemble through numpy's (their results have always come from those,
+    and differ from scipy's in the last digits).
+    """
+    n_features = Z.shape[-1]
+    stacked = np.concatenate([Z, np.sqrt(ridge) * np.eye(n_features)])
+    rhs = np.concatenate([D, np.zeros((n_features, D.shape[-1]))])
+    if scipy_lapack:
         q, r = scipy.linalg.qr(stacked, mode="economic")
         return scipy.linalg.solve_triangular(r, q.T @ rhs)
     q, r = np.linalg.qr(stacked)
-    return np.linalg.solve(r, np.swapaxes(q, -1, -2) @ rhs)
+    return np.linalg.solve(r, q.T @ rhs)
 
 
 def _solve_refined(Z: np.ndarray, D: np.ndarray, ridge: float) -> np.ndarray | None:
@@ -185,8 +196,13 @@ def fit_ridge(features, targets, ridge: float = 1e-8, *, solver: str = "auto") -
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}; got {solver!r}")
     ridge = _check_ridge(ridge)
-    Zc, Dc, z_mean, d_mean = _centred_problem(features, targets)
-    return _readout(_solve_centred(Zc, Dc, ridge, solver), z_mean, d_mean)
+    Z, D, z_mean, d_mean = _problem(features, targets)
+    if Z.ndim == 3:         # one run at a time (a batch of one): no copy of every run's data
+        W_t = np.concatenate([_solve_centred((z - zm)[None], (d - dm)[None], ridge, solver)
+                              for z, d, zm, dm in zip(Z, D, z_mean, d_mean)])
+    else:
+        W_t = _solve_centred(Z - z_mean, D - d_mean, ridge, solver)
+    return _readout(W_t, z_mean, d_mean)
 
 
 def fit_ridge_path(features, targets, ridges) -> list[Readout]:
@@ -206,24 +222,31 @@ def fit_ridge_path(features, targets, ridges) -> list[Readout]:
     ridges = [_check_ridge(r, f"ridges[{i}]") for i, r in enumerate(ridges)]
     if not ridges:
         raise ValueError("ridges must hold at least one value")
-    Zc, Dc, z_mean, d_mean = _centred_problem(features, targets)
-    if Zc.ndim == 2:
-        r, qd = _r_and_qt(Zc, Dc)
-    else:
-        parts = [_r_and_qt(z, d) for z, d in zip(Zc, Dc)]
-        r, qd = np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
+    Z, D, z_mean, d_mean = _problem(features, targets)
+    if Z.ndim == 2:
+        r, qd = _r_and_qt(Z, D, z_mean, d_mean)
+    else:                                    # one run at a time, as for one problem
+        rank = min(Z.shape[-2:])                # the rows of the economic R
+        r = np.empty((len(Z), rank, Z.shape[-1]))
+        qd = np.empty((len(Z), rank, D.shape[-1]))
+        for k, run in enumerate(zip(Z, D, z_mean, d_mean)):
+            r[k], qd[k] = _r_and_qt(*run)
     return [_readout(_solve_centred(r, qd, ridge, "qr"), z_mean, d_mean)
             for ridge in ridges]
 
 
-def _r_and_qt(Z: np.ndarray, D: np.ndarray):
-    """``R`` and ``Q^T D`` of the economic QR ``Z = Q R``, without forming ``Q``.
+def _r_and_qt(Z: np.ndarray, D: np.ndarray, z_mean: np.ndarray, d_mean: np.ndarray):
+    """``R`` and ``Q^T D_c`` of the economic QR ``Z_c = Q R`` of the centred problem.
 
-    LAPACK applies the Householder reflections to ``D`` directly (scipy's
+    LAPACK applies the Householder reflections to ``D_c`` directly (scipy's
     ``qr_multiply``): about a third of the time of forming ``Q`` and
-    multiplying, and no ``n_samples x n_features`` array for ``Q``.
+    multiplying, and no ``n_samples x n_features`` array for ``Q``. The
+    centred features are written once, in the column-major order LAPACK
+    factors in place.
     """
-    dq, r = scipy.linalg.qr_multiply(Z, D.T, mode="right")   # D^T Q and R
+    Zc = np.subtract(Z, z_mean, order="F")
+    dq, r = scipy.linalg.qr_multiply(Zc, (D - d_mean).T, mode="right",
+                                     overwrite_a=True)             # D_c^T Q and R
     return r, np.ascontiguousarray(dq.T)
 
 
@@ -234,8 +257,11 @@ def _check_ridge(ridge, name: str = "ridge") -> float:
     return ridge
 
 
-def _centred_problem(features, targets):
-    """Validated, centred ``(Z_c, D_c)`` and the means ``(z_mean, d_mean)``."""
+def _problem(features, targets):
+    """Validated ``(Z, D)`` (``D`` with an output axis) and their means ``(z_mean, d_mean)``
+    over the samples. The callers centre (``Z - z_mean``) one run at a time
+    where they can: a centred copy of a whole ensemble's features can take
+    hundreds of MB."""
     Z = as_float_array("features", features, ndim=(2, 3))
     D = as_float_array("targets", targets, ndim=(Z.ndim - 1, Z.ndim))
     if D.ndim == Z.ndim - 1:
@@ -248,7 +274,7 @@ def _centred_problem(features, targets):
         raise ValueError(f"need at least 2 samples to fit a readout; got {n_samples}")
     z_mean = Z.mean(axis=-2, keepdims=True)
     d_mean = D.mean(axis=-2, keepdims=True)
-    return Z - z_mean, D - d_mean, z_mean, d_mean
+    return Z, D, z_mean, d_mean
 
 
 def _readout(W_t: np.ndarray, z_mean: np.ndarray, d_mean: np.ndarray) -> Readout:

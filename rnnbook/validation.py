@@ -244,7 +244,12 @@ def as_float_array(name: str, value, *, ndim: int | tuple[int, ...] | None = Non
         if any(want is not None and got != want for got, want in zip(arr.shape, shape)):
             pretty = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
             raise ValueError(f"{name} must have shape {pretty}; got {arr.shape}")
-    if not np.isfinite(arr).all():
+    if arr.size <= 2 ** 16:
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} contains NaN or inf")
+    # NaN propagates through min and max, and an inf is one of them: all finite
+    # exactly when both are, checked without a boolean array the size of arr
+    elif not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
         raise ValueError(f"{name} contains NaN or inf")
     return arr
 

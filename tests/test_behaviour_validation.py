@@ -349,3 +349,19 @@ def test_check_valid_test():
         v.check_valid_test([0], [2], 2)
     with pytest.raises(ValueError, match=r"^valid has symbol 5 at position 1"):
         v.check_valid_test([0, 5], [0], 2)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("size", [10, 2 ** 16, 2 ** 16 + 1, 300_000])
+def test_as_float_array_finds_one_bad_value_in_small_and_large_arrays(bad, size):
+    """Large arrays are checked by their minimum and maximum (no boolean copy): one
+    NaN or inf anywhere is still found, and finite values of any size pass."""
+    from rnnbook.validation import as_float_array
+
+    values = np.random.default_rng(size).normal(size=size) * 1e300
+    assert as_float_array("z", values) is values
+    for where in (0, size // 2, size - 1):
+        spoilt = values.copy()
+        spoilt[where] = bad
+        with pytest.raises(ValueError, match="z contains NaN or inf"):
+            as_float_array("z", spoilt.reshape(-1, 1) if where else spoilt)

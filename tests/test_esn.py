@@ -500,3 +500,90 @@ def test_has_echo_states_checks_tol_and_n_pairs():
         esn.has_echo_states(model, u, n_pairs=0, seed=6)
     with pytest.raises(TypeError, match="n_pairs"):
         esn.has_echo_states(model, u, n_pairs=2.0, seed=6)
+
+
+# ------------------------------------------- free_run_test, a piece at a time
+def _feedback_network(n_runs=2, seed=21):
+    return esn.EchoStateNetwork.random(40, spectral_radius=0.8, density=0.2, input_scaling=0.2,
+                                       feedback_scaling=0.5, n_runs=n_runs,
+                                       seed=seed)
+
+
+def test_forced_pieces_give_the_states_of_one_call():
+    """Each piece starts from the last state and teacher value of the one before, and
+    the state noise continues one stream: the states of one call, whatever the cuts."""
+    model, d = _feedback_network(), np.sin(np.arange(300) / 7.0)[:, None]
+    u = np.full((300, 1), 0.2)
+    whole = model.teacher_forced_states(u, d, noise=1e-3, seed=5)
+    for bounds in ([0, 300], [0, 1, 2, 150, 300], list(range(0, 300, 7)) + [300]):
+        pieces = list(esn._forced_pieces(model, u, d, bounds, noise=1e-3, seed=5))
+        assert [first for first, _ in pieces] == bounds[:-1]
+        np.testing.assert_array_equal(np.concatenate([s for _, s in pieces]), whole)
+    # a continuation from a state and a last teacher value, without noise
+    x0 = whole[99]
+    rest = model.teacher_forced_states(u[100:], d[100:], x0, y0=d[99])
+    pieces = esn._forced_pieces(model, u[100:], d[100:], [0, 13, 50, 200], x0=x0, y0=d[99])
+    np.testing.assert_array_equal(np.concatenate([s for _, s in pieces]), rest)
+
+
+@pytest.mark.parametrize("noise", [0.0, 1e-4])
+def test_free_run_test_does_not_depend_on_the_piece_size(monkeypatch, noise):
+    t = np.arange(2000)
+    d = 0.5 * np.sin(2 * np.pi * t / 25) * np.cos(2 * np.pi * t / 170)
+    protocol = dict(n_train=900, washout=150, horizon=30, n_tests=3, n_valid=2, spacing=110,
+                    ridge=[1e-9, 1e-5], noise=noise, seed=8)
+    whole = esn.free_run_test(_feedback_network(), d, **protocol)
+    monkeypatch.setattr(esn, "_PIECE_ENTRIES", 7 * 80)     # 7 steps of 2 x 40 states
+    pieces = esn.free_run_test(_feedback_network(), d, **protocol)
+    for name, value in whole._asdict().items():
+        np.testing.assert_allclose(getattr(pieces, name), value, rtol=1e-10, atol=0,
+                                   err_msg=name)
+
+
+def test_free_run_test_never_holds_every_steps_states():
+    """Chapter 9's ensemble has 8000 states; all 9000 steps' states took 576 MB.
+    Here all states take 24 MB; the test keeps less than half of that at any time."""
+    import tracemalloc
+
+    t = np.arange(8100)
+    d = 0.5 * np.sin(2 * np.pi * t / 25) * np.cos(2 * np.pi * t / 170)
+    model = esn.EchoStateNetwork.random(100, spectral_radius=0.8, density=0.2,
+                                        input_scaling=0.2, feedback_scaling=0.5, n_runs=4,
+                                        seed=3)
+    every_state = 8000 * model.n_states * 8
+    tracemalloc.start()
+    try:
+        esn.free_run_test(model, d, n_train=2000, washout=1500, horizon=20, n_tests=10,
+                          n_valid=5, spacing=400, ridge=[1e-8, 1e-6])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < every_state / 2
+
+
+@pytest.mark.parametrize("fit", [
+    lambda Z, D: fit_ridge(Z, D, 1e-6),
+    lambda Z, D: fit_ridge(Z, D, 1e-6, solver="qr"),
+    lambda Z, D: fit_ridge_path(Z, D, [1e-8, 1e-6, 1e-4])], ids=["auto", "qr", "path"])
+def test_readouts_of_an_ensemble_are_fitted_one_run_at_a_time(fit):
+    """The features of an ensemble can take hundreds of MB (chapter 9: 128 MB); the
+    fit centres and factors one run at a time, never a copy of every run's data.
+    The result is each run's readout fitted alone."""
+    import tracemalloc
+
+    rng = np.random.default_rng(4)
+    Z, D = rng.normal(size=(32, 800, 40)), rng.normal(size=(32, 800, 1))
+    tracemalloc.start()
+    try:
+        fitted = fit(Z, D)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < Z.nbytes / 4
+    for one in (fitted if isinstance(fitted, list) else [fitted]):
+        assert one.W_or.shape == (32, 1, 40) and one.t_o.shape == (32, 1)
+    alone = fit(Z[5], D[5])
+    for one, by_itself in zip(fitted if isinstance(fitted, list) else [fitted],
+                              alone if isinstance(alone, list) else [alone]):
+        np.testing.assert_allclose(one.W_or[5], by_itself.W_or, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(one.t_o[5], by_itself.t_o, rtol=1e-9, atol=1e-12)
