@@ -32,7 +32,7 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 300 -p no:cacheprovider \
-		-n 2 --dist loadfile
+		-n 2 --dist loadfile --no-loadscope-reorder
 
 # Re-execute the notebooks and store their outputs (after editing a chapter).
 execute: $(STAMP)

@@ -96,3 +96,21 @@ def pytest_report_header(config):
             f"{VERIFY_ENV['NPY_DISABLE_CPU_FEATURES'] or 'none dispatched'}), "
             f"OpenBLAS kernel {VERIFY_ENV.get('OPENBLAS_CORETYPE', NATIVE_CORE)} "
             f"(native: {NATIVE_CORE}), {VERIFY_ENV['OPENBLAS_NUM_THREADS']} BLAS thread(s)")
+
+
+# The files that take longest go first. `make test` hands whole files to two
+# pytest-xdist workers (--dist loadfile) in collection order; with the long
+# files at the end, one worker could be left running a 40 s notebook while the
+# other idles. (xdist's default order, by number of tests per file, put the
+# notebooks, which hold few cells each, near the end; the Makefile turns it off.)
+LONG_FILES = ("test_book.py", "test_behaviour_diagrams.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        name = item.path.name
+        if name in LONG_FILES:
+            return LONG_FILES.index(name)
+        return len(LONG_FILES) + (0 if name.endswith(".ipynb") else 1)
+
+    items.sort(key=rank)   # stable: the order within a file and within a rank is kept
