@@ -180,12 +180,18 @@ class StateSpaceModel(ABC):
         u = self._check_inputs(u)
         batch = u.shape[:-2]
         x = self._check_initial_state(x0, batch)
-        drive = self.input_drive(u)
         n_steps = u.shape[-2]
         states = np.empty(batch + (n_steps, self.n_states))
-        for t in range(n_steps):
-            x = self.transition(drive[..., t, :], x)
-            states[..., t, :] = x
+        # the drive of all steps at once, or for a large batch (more than 2**20
+        # state entries in all) of a block of steps at a time: all steps' drive
+        # of a large batch took tens of MB of fresh memory, slow to touch
+        per_step = self.n_states * max(1, int(np.prod(batch)))
+        block = n_steps if per_step * n_steps <= 2 ** 20 else max(1, 2 ** 16 // per_step)
+        for first in range(0, n_steps, block):
+            drive = self.input_drive(u[..., first:first + block, :])
+            for k in range(drive.shape[-2]):
+                x = self.transition(drive[..., k, :], x)
+                states[..., first + k, :] = x
         outputs = None if self.n_outputs is None else self.output(states)
         return Trajectory(states, outputs)
 

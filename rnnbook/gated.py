@@ -119,7 +119,9 @@ class GatedLayer(StateSpaceModel):
     # ------------------------------------------------------------ the model
     def input_drive(self, u):
         """``W_ri u(t) + t_r`` for every step at once; shape ``(..., B H)``."""
-        return u @ self.W_ri.T + self.t_r
+        drive = u @ self.W_ri.T        # the bias added in place: no second array
+        drive += self.t_r
+        return drive
 
     def _layer_output(self, states):
         """The part ``h`` of the states that the readout sees (all of it by default)."""

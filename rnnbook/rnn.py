@@ -135,7 +135,9 @@ class RNN(StateSpaceModel):
     # ------------------------------------------------------------ the model
     def input_drive(self, u: np.ndarray) -> np.ndarray:
         """``W_ri u(t) + t_r`` for every step at once; shape ``(..., n_hidden)``."""
-        return u @ self.W_ri.T + self.t_r
+        drive = u @ self.W_ri.T        # the bias added in place: no second array
+        drive += self.t_r
+        return drive
 
     def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
         """``g(drive_t + W_rc x(t-1))``."""

@@ -724,3 +724,20 @@ def test_bptt_results_do_not_depend_on_reused_workspaces():
                 assert value == first[(i, j)][0]
                 for k, g in grads.items():
                     np.testing.assert_array_equal(g, first[(i, j)][1][k])
+
+
+@pytest.mark.parametrize("n_inputs", [1, 3])
+def test_run_of_a_large_batch_in_blocks_of_steps_equals_stepping(n_inputs):
+    """For a large batch StateSpaceModel.run computes the input drive a block of steps
+    at a time (memory); states and outputs are those of x(t) = f(u(t), x(t-1)) by step."""
+    from rnnbook.lstm import LSTM
+
+    model = LSTM.random(n_inputs, 16, 2, seed=4)
+    u = np.random.default_rng(5).normal(size=(700, 100, n_inputs))
+    assert 700 * 100 * model.n_states > 2 ** 20              # the blocked case
+    traj = model.run(u)
+    x = np.broadcast_to(model.initial_state(), (700, model.n_states))
+    for t in range(100):
+        x = model.step(u[:, t], x)
+        np.testing.assert_allclose(traj.states[:, t], x, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(traj.outputs, model.output(traj.states), rtol=0, atol=0)
