@@ -16,8 +16,8 @@ the members; :func:`train_stack` clips each member's gradient by its own norm
 instead, so it trains each member exactly as :func:`rnnbook.optim.train`
 would train it alone (clipping included), and records each member's history.
 
-Works for :class:`rnnbook.RNN` and :class:`rnnbook.lstm.LSTM` with elementwise
-output activations.
+Works for :class:`rnnbook.RNN`, :class:`rnnbook.lstm.LSTM` and
+:class:`rnnbook.gru.GRU` with elementwise output activations.
 
 Introduced in chapter 4, *Information latching and vanishing gradients*.
 """
