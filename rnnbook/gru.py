@@ -171,7 +171,8 @@ class GRU(GatedLayer):
         value, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
                                         targets.transpose(1, 0, 2), mask.T / mask.sum())
 
-        error = delta_o @ self.W_or                        # dL/dh(t) from the readout
+        error = np.matmul(delta_o, self.W_or,               # dL/dh(t) from the readout
+                          out=_workspace("gru.error", (n_steps, n_batch, hidden)))
         delta = _workspace("gru.delta", (n_steps, n_batch, 3 * hidden))  # dL/da(t), 3 blocks
         carried = np.zeros((n_batch, hidden))              # dL/dh(t) from step t + 1
         for t in range(n_steps - 1, -1, -1):
@@ -179,7 +180,8 @@ class GRU(GatedLayer):
                 carried[:] = 0.0                            # a window boundary: cut
             delta[t], carried = backward_step(error[t] + carried, h[t], gates[t],
                                               self.W_rc)
-        reset_h = gates[:, :, hidden:2 * hidden] * h[:-1]  # r * h(t-1)
+        reset_h = np.multiply(gates[:, :, hidden:2 * hidden], h[:-1],   # r * h(t-1)
+                              out=_workspace("gru.reset_h", (n_steps, n_batch, hidden)))
         flat = delta.reshape(-1, 3 * hidden)               # sums over (time, batch)
         flat_o = delta_o.reshape(-1, self.n_outputs)
         h_prev = h[:-1].reshape(-1, hidden)
