@@ -473,8 +473,13 @@ class EchoStateNetwork(StateSpaceModel):
     # ------------------------------------------------------- state-space core
     def input_drive(self, u: np.ndarray) -> np.ndarray:
         """``W_ri u(t) + t_r`` for every step at once."""
-        drive = np.dot(u, self.W_ri.T)  # in place below: no second array
-        drive += self.t_r
+        if self.n_inputs == 1:
+            # one product per entry, the numbers np.dot gives, but np.dot of a
+            # batch (3-D u) takes a slow general path: 0.66 ms for 10 x 8000 entries
+            drive = u * self.W_ri[:, 0]
+        else:
+            drive = np.dot(u, self.W_ri.T)
+        drive += self.t_r                # in place: no second array
         return drive
 
     def _update(self, pre_input: np.ndarray, x_prev: np.ndarray) -> np.ndarray:

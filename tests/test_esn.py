@@ -606,3 +606,20 @@ def test_run_computes_the_drive_in_blocks_with_the_results_of_the_plain_loop(n_r
     np.testing.assert_allclose(got.states, plain.states, rtol=1e-13, atol=1e-15)
     want = model.predict(u, plain.states)
     np.testing.assert_allclose(got.outputs, want, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("n_inputs", [1, 3])
+def test_input_drive_of_a_batch_is_the_product_with_the_input_weights(n_inputs):
+    """One input: each entry is one product (computed by broadcasting, as np.dot of a
+    batch is slow); several: a dot product. Both equal W_ri u + t_r step by step."""
+    model = esn.EchoStateNetwork.random(50, n_inputs, bias_scaling=0.5, seed=3)
+    u = np.random.default_rng(1).normal(size=(4, 7, n_inputs))
+    drive = model.input_drive(u)
+    assert drive.shape == (4, 7, 50)
+    for b in range(4):
+        for t in range(7):
+            want = model.W_ri @ u[b, t] + model.t_r
+            if n_inputs == 1:
+                np.testing.assert_array_equal(drive[b, t], want)
+            else:
+                np.testing.assert_allclose(drive[b, t], want, rtol=1e-14, atol=1e-15)
