@@ -177,7 +177,14 @@ class StateSpaceModel(ABC):
             ``outputs`` of shape ``(T, n_outputs)`` or ``(B, T, n_outputs)``
             (``None`` if the model has no readout).
         """
-        u = self._check_inputs(u)
+        u = as_float_array("u", u, ndim=(2, 3))
+        if u.shape[-1] != self.n_inputs:
+            raise ValueError(
+                f"u must have shape (T, {self.n_inputs}) or (B, T, {self.n_inputs}); "
+                f"got {u.shape}")
+        if u.shape[-2] == 0 or (u.ndim == 3 and u.shape[0] == 0):
+            raise ValueError(f"u must hold at least one step of at least one sequence; "
+                             f"got shape {u.shape}")
         batch = u.shape[:-2]
         x = self._check_initial_state(x0, batch)
         n_steps = u.shape[-2]
@@ -196,19 +203,6 @@ class StateSpaceModel(ABC):
         return Trajectory(states, outputs)
 
     # -------------------------------------------------------------- internals
-    def _check_inputs(self, u) -> np.ndarray:
-        """``u`` of :meth:`run` as a float array of shape ``(T, n_inputs)`` or
-        ``(B, T, n_inputs)`` with at least one step of at least one sequence."""
-        u = as_float_array("u", u, ndim=(2, 3))
-        if u.shape[-1] != self.n_inputs:
-            raise ValueError(
-                f"u must have shape (T, {self.n_inputs}) or (B, T, {self.n_inputs}); "
-                f"got {u.shape}")
-        if u.shape[-2] == 0 or (u.ndim == 3 and u.shape[0] == 0):
-            raise ValueError(f"u must hold at least one step of at least one sequence; "
-                             f"got shape {u.shape}")
-        return u
-
     def _check_initial_state(self, x0, batch: tuple[int, ...]) -> np.ndarray:
         if x0 is None:
             x = self.initial_state()

@@ -46,7 +46,7 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 
-from rnnbook.core import StateSpaceModel, Trajectory
+from rnnbook.core import StateSpaceModel
 from rnnbook.readout import Readout, fit_ridge, fit_ridge_path
 from rnnbook.validation import (MAX_SIZE, SeedLike, as_float_array, as_generator,
                                 check_callable, check_finite_float, check_instance,
@@ -513,15 +513,11 @@ class EchoStateNetwork(StateSpaceModel):
         previous output is fed back. Returns a :class:`rnnbook.Trajectory`
         whose outputs are ``None`` before :meth:`fit`.
         """
-        if self.W_rf is not None:            # the free run: StateSpaceModel.run
-            return super().run(u, x0)
-        # the loop of StateSpaceModel.run, x(t) = f(u(t), x(t-1)) for every step,
-        # with the drive of a block of steps at a time (see _blocks)
-        u = self._check_inputs(u)
-        states = self._states(u, self._check_initial_state(x0, u.shape[:-2]))
-        if self.W_or is None:
-            return Trajectory(states, None)
-        return Trajectory(states, self._readout(None if self.features == "x" else u, states))
+        u = as_float_array("u", u, ndim=(2, 3))
+        traj = super().run(u, x0)  # outputs only for "x" features (see n_outputs)
+        if self.W_or is None or self.features == "x":
+            return traj
+        return traj._replace(outputs=self._readout(u, traj.states))
 
     @property
     def n_outputs(self) -> int | None:
@@ -627,30 +623,21 @@ class EchoStateNetwork(StateSpaceModel):
                 d_prev[..., 0, :] = y0
             fed = np.tile(d_prev, self.n_runs)
         rng = as_generator(seed) if noise > 0 else None
-        return self._states(u, self._check_initial_state(x0, u.shape[:-2]), fed=fed, rng=rng,
-                            noise=noise)
-
-    def _blocks(self, u: np.ndarray):
-        """Slices of a block of steps of ``u``: the drive ``W_ri u + t_r`` of one block
-        is computed at a time (all T steps of a large ensemble at once would take
-        T * N floats, several in temporaries)."""
-        block = max(1, 2 ** 13 // (self.n_states * max(1, int(np.prod(u.shape[:-2])))))
+        x = self._check_initial_state(x0, u.shape[:-2])
         n_steps = u.shape[-2]
-        return [slice(first, min(first + block, n_steps)) for first in range(0, n_steps, block)]
-
-    def _states(self, u: np.ndarray, x: np.ndarray, *, fed=None, rng=None,
-                noise: float = 0.0) -> np.ndarray:
-        """The states for the inputs ``u`` from ``x(0) = x``: without feedback, or
-        with the outputs ``fed`` fed back (one per step: teacher forcing)."""
         states = np.empty(u.shape[:-1] + (self.n_states,))
+        # the drive inside f, a block of steps at a time (all T steps of a large
+        # ensemble at once would take T * N floats, several in temporaries)
+        block = max(1, 2 ** 16 // (self.n_states * max(1, int(np.prod(u.shape[:-2])))))
         by_step = np.moveaxis(states, -2, 0)            # a view: by_step[t] = states at t
-        for steps in self._blocks(u):
+        for first in range(0, n_steps, block):
+            steps = slice(first, min(first + block, n_steps))
             pre = self.input_drive(u[..., steps, :])
             if fed is not None:
                 pre += self._feedback(fed[..., steps, :])
             if rng is not None:
                 pre += rng.uniform(-noise, noise, pre.shape)
-            for k, pre_t in enumerate(np.moveaxis(pre, -2, 0), start=steps.start):
+            for k, pre_t in enumerate(np.moveaxis(pre, -2, 0), start=first):
                 x = self._update(pre_t, x)
                 by_step[k] = x
         return states

@@ -117,9 +117,12 @@ class GatedLayer(StateSpaceModel):
         return slice(k * hidden, (k + 1) * hidden)
 
     # ------------------------------------------------------------ the model
-    def input_drive(self, u):
-        """``W_ri u(t) + t_r`` for every step at once; shape ``(..., B H)``."""
-        drive = u @ self.W_ri.T        # the bias added in place: no second array
+    def input_drive(self, u, out=None):
+        """``W_ri u(t) + t_r`` for every step at once; shape ``(..., B H)``.
+
+        ``out``: an array of the result's shape to write it into (training reuses one).
+        """
+        drive = np.matmul(u, self.W_ri.T, out=out)   # the bias added in place
         drive += self.t_r
         return drive
 

@@ -152,9 +152,8 @@ class GRU(GatedLayer):
         # arrays reused between calls of one shape: see core._workspace
         h = _workspace("gru.h", (n_steps + 1, n_batch, hidden))
         h[0] = self._check_initial_state(x0, (n_batch,))
-        gates = np.matmul(u, self.W_ri.T, out=_workspace("gru.gates",
-                                                         (n_steps, n_batch, 3 * hidden)))
-        gates += self.t_r                                  # = input_drive(u): z, r, g
+        gates = self.input_drive(u, out=_workspace("gru.gates",      # becomes z, r, g
+                                                   (n_steps, n_batch, 3 * hidden)))
         W_zr_T = np.ascontiguousarray(self.W_rc[:2 * hidden].T)
         W_g_T = np.ascontiguousarray(self.W_rc[2 * hidden:].T)
         for t in range(n_steps):

@@ -133,9 +133,12 @@ class RNN(StateSpaceModel):
         return params
 
     # ------------------------------------------------------------ the model
-    def input_drive(self, u: np.ndarray) -> np.ndarray:
-        """``W_ri u(t) + t_r`` for every step at once; shape ``(..., n_hidden)``."""
-        drive = u @ self.W_ri.T        # the bias added in place: no second array
+    def input_drive(self, u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``W_ri u(t) + t_r`` for every step at once; shape ``(..., n_hidden)``.
+
+        ``out``: an array of the result's shape to write it into (training reuses one).
+        """
+        drive = np.matmul(u, self.W_ri.T, out=out)   # the bias added in place
         drive += self.t_r
         return drive
 
@@ -215,9 +218,8 @@ class RNN(StateSpaceModel):
         # calls of one shape: see core._workspace)
         states = _workspace("rnn.states", (n_batch, n_steps + 1, self.n_hidden))
         states[:, 0] = x_start
-        drive = np.matmul(u, self.W_ri.T,
-                          out=_workspace("rnn.drive", (n_batch, n_steps, self.n_hidden)))
-        drive += self.t_r                                 # = input_drive(u)
+        drive = self.input_drive(u, out=_workspace("rnn.drive",
+                                                   (n_batch, n_steps, self.n_hidden)))
         for t in range(n_steps):
             states[:, t + 1] = self.transition(drive[:, t], states[:, t])
         hidden = states[:, 1:]

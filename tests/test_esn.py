@@ -589,23 +589,23 @@ def test_readouts_of_an_ensemble_are_fitted_one_run_at_a_time(fit):
         np.testing.assert_allclose(one.t_o[5], by_itself.t_o, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("n_runs, batch, features", [(1, (), "x"), (3, (), "ux"), (2, (4,), "x")])
-def test_run_computes_the_drive_in_blocks_with_the_results_of_the_plain_loop(n_runs, batch,
-                                                                            features):
-    """ESN.run computes W_ri u + t_r a block of steps at a time (memory); the states and
-    outputs are those of the generic loop x(t) = f(u(t), x(t-1)) of StateSpaceModel.run."""
-    from rnnbook.core import StateSpaceModel
-
+@pytest.mark.parametrize("n_runs, features", [(1, "x"), (3, "ux")])
+def test_run_of_a_large_batch_equals_stepping(n_runs, features):
+    """StateSpaceModel.run computes the drive of a large batch a block of steps at a
+    time (memory); an ESN's states and outputs are still those of x(t) = f(u(t), x(t-1))
+    step by step, with the readout of each step's features."""
     model = esn.EchoStateNetwork.random(150, 2, spectral_radius=0.9, bias_scaling=0.3,
                                         leak=0.6, features=features, n_runs=n_runs, seed=9)
-    u = np.random.default_rng(2).uniform(-1, 1, batch + (500, 2))
-    assert len(model._blocks(u)) > 5                       # several blocks
+    u = np.random.default_rng(2).uniform(-1, 1, (40, 200, 2))
+    assert 40 * 200 * model.n_states > 2 ** 20                 # the blocked case
     model.fit(u, u[..., 0] * u[..., 1], washout=20)
     got = model.run(u)
-    plain = StateSpaceModel.run(model, u)
-    np.testing.assert_allclose(got.states, plain.states, rtol=1e-13, atol=1e-15)
-    want = model.predict(u, plain.states)
-    np.testing.assert_allclose(got.outputs, want, rtol=1e-13, atol=1e-15)
+    x = np.zeros((40, model.n_states))
+    for t in range(200):
+        x = model.step(u[:, t], x)
+        np.testing.assert_allclose(got.states[:, t], x, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(got.outputs, model.predict(u, got.states), rtol=1e-13,
+                               atol=1e-15)
 
 
 @pytest.mark.parametrize("n_inputs", [1, 3])
