@@ -339,7 +339,8 @@ class CodebookMachine(PredictionMachine):
         _, rows = cKDTree(codebook).query(states)
         counts = np.zeros((codebook.shape[0], n_symbols), dtype=np.int64)
         np.add.at(counts, (rows, targets), 1)
-        return cls(encoder, n_symbols, codebook.copy(), counts, alpha, skip, np.unique(rows))
+        used = np.flatnonzero(np.bincount(rows, minlength=codebook.shape[0]))  # = np.unique
+        return cls(encoder, n_symbols, codebook.copy(), counts, alpha, skip, used)
 
     def __repr__(self) -> str:
         return (f"CodebookMachine(encoder={self.encoder!r}, codebook_size="
@@ -522,11 +523,16 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
     data = states
     if n_fit is not None and n_fit < data.shape[0]:
         data = data[np.sort(rng.choice(data.shape[0], n_fit, replace=False))]
-    n_distinct = np.unique(data, axis=0).shape[0]
-    if n_contexts > n_distinct:
-        raise ValueError(f"n_contexts={n_contexts} is more than the {n_distinct} distinct "
-                         "states to cluster; ask for fewer contexts (or a larger n_fit)")
-    codebook = data[rng.choice(data.shape[0], size=n_contexts, replace=False)]
+    if n_contexts <= data.shape[0]:
+        codebook = data[rng.choice(data.shape[0], size=n_contexts, replace=False)]
+    # distinct initial centres prove that there are enough distinct states; only
+    # otherwise are they all counted (a sort of every row; the check draws nothing)
+    if n_contexts > data.shape[0] or np.unique(codebook, axis=0).shape[0] < n_contexts:
+        n_distinct = np.unique(data, axis=0).shape[0]
+        if n_contexts > n_distinct:
+            raise ValueError(f"n_contexts={n_contexts} is more than the {n_distinct} "
+                             "distinct states to cluster; ask for fewer contexts (or a "
+                             "larger n_fit)")
     for _ in range(KMEANS_ITERATIONS):
         _, nearest = cKDTree(codebook).query(data)
         members = np.bincount(nearest, minlength=n_contexts)
