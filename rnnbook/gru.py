@@ -33,8 +33,8 @@ Introduced in chapter 5b, *Gradient flow through time and depth*.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
+from rnnbook.activations import _sigmoid_into, sigmoid
 from rnnbook.core import _workspace
 from rnnbook.gated import GatedLayer
 from rnnbook.losses import check_loss, check_training_data, loss_and_delta
@@ -88,7 +88,7 @@ class GRU(GatedLayer):
         """``z, r, g`` of one step from its drive and ``h(t-1)``."""
         hidden = self.n_hidden
         W_z_r, W_g = self.W_rc[:2 * hidden], self.W_rc[2 * hidden:]
-        zr = expit(drive_t[..., :2 * hidden] + h_prev @ W_z_r.T)
+        zr = sigmoid(drive_t[..., :2 * hidden] + h_prev @ W_z_r.T)
         z, r = zr[..., :hidden], zr[..., hidden:]
         g = np.tanh(drive_t[..., 2 * hidden:] + (r * h_prev) @ W_g.T)
         return z, r, g
@@ -156,15 +156,16 @@ class GRU(GatedLayer):
                                                    (n_steps, n_batch, 3 * hidden)))
         W_zr_T = np.ascontiguousarray(self.W_rc[:2 * hidden].T)
         W_g_T = np.ascontiguousarray(self.W_rc[2 * hidden:].T)
-        for t in range(n_steps):
-            zr, g = gates[t, :, :2 * hidden], gates[t, :, 2 * hidden:]
-            zr += h[t] @ W_zr_T
-            expit(zr, out=zr)
-            g += (zr[:, hidden:] * h[t]) @ W_g_T
-            np.tanh(g, out=g)
-            np.subtract(h[t], g, out=h[t + 1])              # h(t) = g + z (h(t-1) - g)
-            h[t + 1] *= zr[:, :hidden]
-            h[t + 1] += g
+        with np.errstate(over="ignore", under="ignore"):    # exp(-a) = inf: sigmoid 0
+            for t in range(n_steps):
+                zr, g = gates[t, :, :2 * hidden], gates[t, :, 2 * hidden:]
+                zr += h[t] @ W_zr_T
+                _sigmoid_into(zr, zr)
+                g += (zr[:, hidden:] * h[t]) @ W_g_T
+                np.tanh(g, out=g)
+                np.subtract(h[t], g, out=h[t + 1])          # h(t) = g + z (h(t-1) - g)
+                h[t + 1] *= zr[:, :hidden]
+                h[t + 1] += g
         logits = h[1:] @ self.W_or.T + self.t_o
         outputs = self.output_activation(logits)
         value, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,

@@ -32,8 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scipy.special import expit
-
+from rnnbook.activations import _sigmoid_into, sigmoid
 from rnnbook.core import _workspace
 from rnnbook.gated import GatedLayer
 from rnnbook.losses import check_loss, check_training_data, loss_and_delta
@@ -80,7 +79,7 @@ class LSTM(GatedLayer):
     def _gates(self, drive_t, h_prev):
         a = drive_t + h_prev @ self.W_rc.T
         hidden = self.n_hidden
-        gated = expit(a)                   # one call for all blocks; the cell block
+        gated = sigmoid(a)                 # one call for all blocks; the cell block
         g = np.tanh(a[..., 2 * hidden:3 * hidden])      # is replaced by its tanh
         return (gated[..., :hidden], gated[..., hidden:2 * hidden], g,
                 gated[..., 3 * hidden:])
@@ -150,7 +149,7 @@ class LSTM(GatedLayer):
         W_in = np.concatenate([self.W_ri, self.t_r[:, None]], axis=1)
         np.matmul(u_one, W_in.T.copy(), out=tape.a.reshape(-1, 4 * hidden))
         W_rc_T = self.W_rc.T.copy()
-        with np.errstate(over="ignore"):             # exp(-a) = inf is sigmoid(a) = 0
+        with np.errstate(over="ignore", under="ignore"):   # exp(-a) = inf: sigmoid 0
             for t in range(n_steps):
                 forward_step(tape, t, W_rc_T)
         logits = tape.h[1:] @ self.W_or.T + self.t_o
@@ -274,16 +273,13 @@ def forward_step(tape: Tape, t: int, W_rc_T: np.ndarray) -> None:
     """Step ``t`` of a batch: the LSTM equations, in place in ``tape``.
 
     ``tape.a[t]`` holds ``W_ri u(t) + t_r`` on entry; ``W_rc_T`` is ``W_rc.T``.
-    The sigmoid is ``1 / (1 + exp(-a))`` (as accurate as
-    ``scipy.special.expit``, and faster).
+    The sigmoid is :func:`rnnbook.activations._sigmoid_into` (the caller
+    silences exp's over- and underflow, once for the whole loop).
     """
     hidden = W_rc_T.shape[0]
     a, gates, c = tape.a[t], tape.gates[t], tape.c[t + 1]
     a += np.matmul(tape.h[t], W_rc_T, out=tape.recurrent)  # a = W_ri u + t_r + W_rc h
-    np.negative(a, out=gates)                              # i, f, o = sigmoid(a)
-    np.exp(gates, out=gates)
-    gates += 1.0
-    np.reciprocal(gates, out=gates)
+    _sigmoid_into(a, gates)                                # i, f, o = sigmoid(a)
     i, f = gates[:, :hidden], gates[:, hidden:2 * hidden]
     g, o = gates[:, 2 * hidden:3 * hidden], gates[:, 3 * hidden:]
     np.tanh(a[:, 2 * hidden:3 * hidden], out=g)           # g = tanh(a_g)

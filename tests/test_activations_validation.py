@@ -60,6 +60,19 @@ def test_sigmoid_matches_formula_and_symmetry():
     assert np.all(np.diff(sigmoid(np.sort(a))) >= 0)       # monotone
 
 
+def test_sigmoid_agrees_with_expit_and_leaves_its_input_alone():
+    # the fast in-place formula against scipy's expit, over the whole range where
+    # the sigmoid is neither 0 nor 1 (subnormal results included)
+    from scipy.special import expit
+    a = np.concatenate([np.linspace(-745.0, 40.0, 20001), [-708.5, -709.5, 36.7]])
+    kept = a.copy()
+    y = sigmoid(a)
+    assert np.array_equal(a, kept)                          # written into a new array
+    ulp = np.spacing(expit(a))
+    assert np.all(np.abs(y - expit(a)) <= 2 * ulp)
+    assert type(sigmoid(np.float64(2.0))) is np.float64     # a scalar stays a scalar
+
+
 def test_tanh_and_identity_values():
     a = np.array([-2.0, 0.0, 0.5, 3.0])
     np.testing.assert_allclose(tanh(a), [math.tanh(v) for v in a], rtol=1e-15)
