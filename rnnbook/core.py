@@ -228,6 +228,16 @@ _WORKSPACE_LIMIT = 8 * 2 ** 20
 _WORKSPACES: dict[str, np.ndarray] = {}
 
 
+def _affine_drive(u: np.ndarray, W_ri: np.ndarray, t_r: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
+    """``W_ri u(t) + t_r`` for every step at once, the input drive of the RNN and the
+    gated layers; written into ``out`` if given (training reuses one array), the
+    bias added in place."""
+    drive = np.matmul(u, W_ri.T, out=out)
+    drive += t_r
+    return drive
+
+
 def _workspace(name: str, shape: tuple[int, ...]) -> np.ndarray:
     """An uninitialised float64 array for ``name``; the last one again if the shape matches.
 

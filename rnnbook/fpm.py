@@ -526,7 +526,8 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
     if n_contexts <= data.shape[0]:
         codebook = data[rng.choice(data.shape[0], size=n_contexts, replace=False)]
     # distinct initial centres prove that there are enough distinct states; only
-    # otherwise are they all counted (a sort of every row; the check draws nothing)
+    # otherwise are all the states counted (a sort of every row). The check draws
+    # no random numbers, so drawing the centres before it changes no draw.
     if n_contexts > data.shape[0] or np.unique(codebook, axis=0).shape[0] < n_contexts:
         n_distinct = np.unique(data, axis=0).shape[0]
         if n_contexts > n_distinct:

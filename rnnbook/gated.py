@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook.activations import get_activation
-from rnnbook.core import StateSpaceModel
+from rnnbook.core import StateSpaceModel, _affine_drive
 from rnnbook.losses import model_loss
 from rnnbook.validation import as_float_array, check_finite_float
 
@@ -122,9 +122,7 @@ class GatedLayer(StateSpaceModel):
 
         ``out``: an array of the result's shape to write it into (training reuses one).
         """
-        drive = np.matmul(u, self.W_ri.T, out=out)   # the bias added in place
-        drive += self.t_r
-        return drive
+        return _affine_drive(u, self.W_ri, self.t_r, out)
 
     def _layer_output(self, states):
         """The part ``h`` of the states that the readout sees (all of it by default)."""

@@ -708,11 +708,11 @@ class Liquid(StateSpaceModel):
         if drive is not None:              # ... and input spikes (onto I_e), only
             rows = np.flatnonzero(drive.any(axis=1))     # of the trials that have any
             I[0, rows] += drive[rows] @ net.input_weights
-        if not spikes.any():
+        k = np.flatnonzero(spikes)         # = b * N + j: index the (B, N) arrays flat
+        if k.size == 0:
             return None
         # (b, j) in row-major order, as np.nonzero gives them; flatnonzero and
         # divmod are ten times faster than a 2-D nonzero here
-        k = np.flatnonzero(spikes)         # = b * N + j: index the (B, N) arrays flat
         b, j = np.divmod(k, spikes.shape[1])
         self._transmit(st, n, b, j, k)     # into the delay line of each synapse
         V.reshape(-1)[k] = net.reset[j]    # reset, then refractory

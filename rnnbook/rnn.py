@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook.activations import Activation, _slope_into, get_activation
-from rnnbook.core import StateSpaceModel, _workspace
+from rnnbook.core import StateSpaceModel, _affine_drive, _workspace
 from rnnbook.losses import (
     check_cross_entropy_targets,
     check_loss,
@@ -138,9 +138,7 @@ class RNN(StateSpaceModel):
 
         ``out``: an array of the result's shape to write it into (training reuses one).
         """
-        drive = np.matmul(u, self.W_ri.T, out=out)   # the bias added in place
-        drive += self.t_r
-        return drive
+        return _affine_drive(u, self.W_ri, self.t_r, out)
 
     def transition(self, drive_t: np.ndarray, x_prev: np.ndarray) -> np.ndarray:
         """``g(drive_t + W_rc x(t-1))``."""
