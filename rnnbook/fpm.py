@@ -83,6 +83,7 @@ __all__ = [
     "fit_grid_fpm",
     "fit_npm",
     "fpm_sweep",
+    "fpm_sweeps",
     "cell_indicators",
     "fit_indicator_readout",
     "indicator_readout_proba",
@@ -120,6 +121,122 @@ def _encoder_states(encoder: StateSpaceModel, full: np.ndarray, n_symbols: int) 
     else:
         after = encoder.run(one_hot(full, n_symbols)).states
     return np.vstack([encoder.initial_state()[None, :], after[:-1]])
+
+
+# ------------------------------------------------------------------ nearest codebook vectors
+class _HistoryGroups:
+    """The states of one sequence grouped by their recent symbols, for nearest-vector search.
+
+    A contractive code puts the histories that share their last ``L`` symbols
+    in a box ``k**L`` wide, and so do many networks. A whole group whose
+    bounding ball (centre ``c``, radius ``r``) has a clear nearest codebook
+    vector goes to it without asking for its states one by one: if the nearest
+    and second-nearest vectors of ``c`` are ``d1`` and ``d2`` away and
+    ``d2 - d1 > 2 r``, every state of the group is nearer to the first (by the
+    triangle inequality). The ball is the bounding box's (its centre and half
+    diagonal). Groups that fail are split by more symbols and tried again, up
+    to ``MAX_LENGTH`` symbols; the states left over are queried one by one.
+    The test keeps a margin far above rounding (``1e-9`` of the distances plus
+    ``1e-12`` of the coordinates, since a rounded centre is off by an ulp of
+    its coordinates), so every state gets exactly the vector that querying it
+    alone gives; near-ties go to those per-state queries. Which states go
+    together only changes the speed, never the result.
+
+    Built once per sequence (sorting the states by their recent symbols and
+    bounding every group), then :meth:`nearest` serves any codebook. On
+    chapter 11's text codes (210,000 states, 16 to 2048 vectors) the search was
+    1.2 to 2.4 times faster for ``k = 1/2`` and 3 to 8 times for ``k = 0.3``.
+    """
+
+    MAX_LENGTH = 16       # the longest suffix that groups are split by
+
+    def __init__(self, full: np.ndarray, read: np.ndarray, states: np.ndarray):
+        # row i of states has read full[:read[i]]; a group shares its last L symbols
+        self.full, self.read = full, read
+        n = states.shape[0]
+        base = int(full.max(initial=0)) + 2              # the symbols and "none that far back"
+        depth = min(self.MAX_LENGTH, max(1, int(62 // np.log2(base))))   # keys fit in int64
+        padded = np.concatenate([np.full(depth, base - 1, dtype=np.int64), full])
+        last = read + (depth - 1)                        # row i's last symbol: padded[last[i]]
+        lags, key = [], np.zeros(n, dtype=np.int64)
+        for j in range(depth):                           # j = 0: the most recent symbol
+            lags.append(padded[last - j])
+            key = key * base + lags[-1]
+        order = np.argsort(key, kind="stable")           # by the most recent symbol, then ...
+        self.order = order
+        self.states = states[order]
+        self.scale = float(np.abs(states).max(initial=0.0))
+        columns = np.ascontiguousarray(self.states.T)    # reduceat runs along rows faster
+        new = np.zeros(n, dtype=bool)                   # first row of a group (sorted order)
+        new[:1] = True
+        self.levels = []                                 # per suffix length: the groups
+        previous = None
+        for lag in lags:
+            sorted_lag = lag[order]
+            new[1:] |= sorted_lag[1:] != sorted_lag[:-1]
+            starts = np.flatnonzero(new)
+            if previous is not None and starts.size < 1.5 * previous.size:
+                continue                                 # few groups split: not worth a level
+            if starts.size > n // 2:                     # mostly single states: query them
+                break
+            low = np.minimum.reduceat(columns, starts, axis=1).T
+            high = np.maximum.reduceat(columns, starts, axis=1).T
+            parent = (None if previous is None
+                      else np.searchsorted(previous, starts, side="right") - 1)
+            self.levels.append((starts, np.diff(np.append(starts, n)), parent,
+                                0.5 * (low + high), 0.5 * np.linalg.norm(high - low, axis=1)))
+            previous = starts
+
+    @classmethod
+    def of_sequence(cls, full: np.ndarray, skip: int, states: np.ndarray) -> "_HistoryGroups":
+        """Groups of ``states``, whose row ``i`` has read ``full[:skip + i]``."""
+        return cls(full, skip + np.arange(states.shape[0]), states)
+
+    def subset(self, rows: np.ndarray, states: np.ndarray) -> "_HistoryGroups":
+        """Groups of ``states``, the given rows of the states grouped here."""
+        return _HistoryGroups(self.full, self.read[rows], states)
+
+    def nearest(self, tree: cKDTree) -> np.ndarray:
+        """The index of each state's nearest vector of the tree's codebook (as ``tree.query``)."""
+        n = self.states.shape[0]
+        # the rounding of a centre is relative to the coordinates, not to the distances:
+        # near-ties (two vectors a few ulp apart) go to the per-state queries
+        slack = 1e-12 * (self.scale + np.abs(tree.data).max(initial=0.0))
+        found = np.full(n, -1, dtype=np.int64)           # in sorted order
+        failed = None                                    # per group of the last level tried
+        # a group is clear only if its box is smaller than a vector's cell: start
+        # where there are at least a quarter as many groups as vectors
+        sizes_of_levels = [level[0].size for level in self.levels]
+        first = next((i for i, g in enumerate(sizes_of_levels) if 4 * g >= tree.n),
+                     len(self.levels) - 1)
+        for starts, sizes, parent, centres, radii in self.levels[max(first, 0):]:
+            if failed is None:
+                failed = np.ones(starts.size, dtype=bool)
+                asked = np.arange(starts.size)
+            else:
+                if not failed.any():
+                    break
+                # a group that did not split has its parent's box, which failed already
+                split = np.bincount(parent, minlength=failed.size) > 1
+                failed = failed[parent]
+                asked = np.flatnonzero(failed & split[parent])
+            distance, index = tree.query(centres[asked], k=2)
+            d1, d2 = distance[:, 0], distance[:, 1]
+            reach = 2 * radii[asked]
+            clear = d2 - d1 > reach + 1e-9 * (d1 + reach) + slack   # d2 is inf for one vector
+            label = np.full(starts.size, -1, dtype=np.int64)
+            label[asked[clear]] = index[clear, 0]
+            rows = np.repeat(label, sizes)
+            found[rows >= 0] = rows[rows >= 0]
+            failed[asked[clear]] = False
+            if np.count_nonzero(found < 0) < 2 * np.count_nonzero(failed):
+                break                                    # about one state per group left
+        left = np.flatnonzero(found < 0)
+        if left.size:
+            found[left] = tree.query(self.states[left])[1]
+        rows = np.empty(n, dtype=np.int64)
+        rows[self.order] = found
+        return rows
 
 
 # ------------------------------------------------------------------ the models
@@ -335,8 +452,11 @@ class CodebookMachine(PredictionMachine):
                           skip)
 
     @classmethod
-    def _count(cls, encoder, n_symbols, codebook, states, targets, alpha, skip):
-        _, rows = cKDTree(codebook).query(states)
+    def _count(cls, encoder, n_symbols, codebook, states, targets, alpha, skip, groups=None):
+        tree = cKDTree(codebook)
+        # the nearest codebook vector of each state; with the states' _HistoryGroups
+        # the same vectors, found for whole groups of similar histories at once
+        rows = tree.query(states)[1] if groups is None else groups.nearest(tree)
         counts = np.zeros((codebook.shape[0], n_symbols), dtype=np.int64)
         np.add.at(counts, (rows, targets), 1)
         used = np.flatnonzero(np.bincount(rows, minlength=codebook.shape[0]))  # = np.unique
@@ -505,7 +625,7 @@ KMEANS_ITERATIONS = 10     # as scipy.cluster.vq.kmeans2's default
 
 
 def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generator,
-                     n_fit: int | None) -> np.ndarray:
+                     n_fit: int | None, groups: _HistoryGroups | None = None) -> np.ndarray:
     """Lloyd's k-means with exact distances: ``n_contexts`` centres for ``states``.
 
     The same algorithm as :func:`scipy.cluster.vq.kmeans2` with
@@ -518,11 +638,15 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
     depends on the CPU's BLAS kernel; near a tie that moves a point to
     another cluster, and the clustering with it. Exact distances give the
     same clustering on every machine (and the tree is faster for large
-    ``n_contexts``).
+    ``n_contexts``). ``groups``, the :class:`_HistoryGroups` of ``states``,
+    speeds up the assignments (the result is the same without).
     """
     data = states
     if n_fit is not None and n_fit < data.shape[0]:
-        data = data[np.sort(rng.choice(data.shape[0], n_fit, replace=False))]
+        rows = np.sort(rng.choice(data.shape[0], n_fit, replace=False))
+        data = data[rows]
+        if groups is not None:
+            groups = groups.subset(rows, data)
     if n_contexts <= data.shape[0]:
         codebook = data[rng.choice(data.shape[0], size=n_contexts, replace=False)]
     # distinct initial centres prove that there are enough distinct states; only
@@ -535,7 +659,8 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
                              "distinct states to cluster; ask for fewer contexts (or a "
                              "larger n_fit)")
     for _ in range(KMEANS_ITERATIONS):
-        _, nearest = cKDTree(codebook).query(data)
+        tree = cKDTree(codebook)
+        nearest = tree.query(data)[1] if groups is None else groups.nearest(tree)
         members = np.bincount(nearest, minlength=n_contexts)
         sums = np.column_stack([np.bincount(nearest, weights=column, minlength=n_contexts)
                                 for column in data.T])
@@ -671,6 +796,30 @@ def fpm_sweep(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int]
         actually used, ``best`` the machine with the lowest validation NLL
         (on ties the one with fewer contexts); ``min_count`` is 1.
     """
+    return fpm_sweeps(train, valid, test, encoder, sizes, skip=skip, n_fit=n_fit,
+                      seeds=[as_generator(seed)], alphas=alphas)[0]
+
+
+def fpm_sweeps(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int], *,
+               seeds: Sequence[SeedLike], skip: int = 0, n_fit: int | None = None,
+               alphas: Sequence[float] = DEFAULT_ALPHAS) -> list[Sweep]:
+    """:func:`fpm_sweep` once for each of several k-means seeds, sharing what the seed does not change.
+
+    The encoder's states of the three sequences, and their grouping for the
+    nearest-vector search, are computed once for all seeds. Each result is
+    the one ``fpm_sweep(..., seed=seed)`` returns.
+
+    Parameters
+    ----------
+    train, valid, test, encoder, sizes, skip, n_fit, alphas
+        As in :func:`fpm_sweep`.
+    seeds : sequence of (int, numpy.random.Generator or None)
+        One sweep per seed, in this order.
+
+    Returns
+    -------
+    list of rnnbook.markov.Sweep
+    """
     n_symbols = encoder.n_inputs if isinstance(encoder, StateSpaceModel) else None
     encoder = _check_encoder(encoder, n_symbols)
     train = _check_training_symbols("train", train, n_symbols)
@@ -681,28 +830,46 @@ def fpm_sweep(train, valid, test, encoder: StateSpaceModel, sizes: Sequence[int]
         raise ValueError("sizes must hold at least one codebook size")
     skip = _check_skip(skip, train.size)
     n_fit = _check_n_fit(n_fit)
-    rng = as_generator(seed)
+    if isinstance(seeds, (str, bytes, dict)) or not hasattr(seeds, "__len__"):
+        raise TypeError(f"seeds must be a sequence of seeds (one sweep each); got {seeds!r}")
+    generators = []
+    for i, seed in enumerate(seeds):
+        try:
+            generators.append(as_generator(seed))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"seeds[{i}]: {exc}") from None
+    if not generators:
+        raise ValueError("seeds must hold at least one seed")
     states = _encoder_states(encoder, train, n_symbols)[skip:]
-    scored = {"valid": (valid, _encoder_states(encoder, valid, n_symbols))}
-    if test is not None:
-        scored["test"] = (test, _encoder_states(encoder, test, n_symbols))
+    groups = _HistoryGroups.of_sequence(train, skip, states)
+    scored = {}
+    for part, symbols in (("valid", valid), ("test", test)):
+        if symbols is not None:
+            part_states = _encoder_states(encoder, symbols, n_symbols)
+            scored[part] = (symbols, _HistoryGroups.of_sequence(symbols, 0, part_states))
+    return [_sweep_one_seed(encoder, n_symbols, train[skip:], skip, states, groups, scored,
+                            sizes, n_fit, rng, alphas) for rng in generators]
+
+
+def _sweep_one_seed(encoder, n_symbols, targets, skip, states, groups, scored, sizes, n_fit,
+                    rng, alphas) -> Sweep:
     models, chosen, valid_nll, test_nll = [], [], [], []
     for size in sizes:
-        codebook = _kmeans_codebook(states, size, rng, n_fit)
-        model = CodebookMachine._count(encoder, n_symbols, codebook, states, train[skip:],
-                                       alphas[0], skip)
-        symbols, seq_states = scored["valid"]
-        scores = model._losses(model._rows(seq_states), symbols, alphas).mean(axis=1)
+        codebook = _kmeans_codebook(states, size, rng, n_fit, groups)
+        model = CodebookMachine._count(encoder, n_symbols, codebook, states, targets,
+                                       alphas[0], skip, groups)
+        symbols, part_groups = scored["valid"]
+        scores = model._losses(part_groups.nearest(model._tree), symbols, alphas).mean(axis=1)
         i = int(np.argmin(scores))
         model = model.with_alpha(alphas[i])
         models.append(model)
         chosen.append(alphas[i])
         valid_nll.append(scores[i])
-        if test is None:
+        if "test" not in scored:
             test_nll.append(np.nan)
         else:
-            symbols, seq_states = scored["test"]
-            test_nll.append(model._losses(model._rows(seq_states), symbols,
+            symbols, part_groups = scored["test"]
+            test_nll.append(model._losses(part_groups.nearest(model._tree), symbols,
                                           alphas[i:i + 1]).mean())
     n_contexts = np.array([m.n_contexts for m in models], dtype=np.int64)
     valid_nll = np.array(valid_nll)

@@ -1492,8 +1492,12 @@ def plot_fpm_contexts(n_contexts: int, *, train, alphabet: Sequence[str], k: flo
     codes = coder.code(train)[:-1]
     context = machine._rows(codes)
     panels = 3 if sweeps is not None else 2
-    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 4.0), layout="constrained",
+    # fixed margins, not constrained layout: the frame player draws this figure
+    # once per frame, and the layout pass doubled the time of each
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 4.0), layout="none",
                              gridspec_kw={"width_ratios": [1, 1, 1.3][:panels]})
+    fig.subplots_adjust(left=0.16 / panels, right=1 - 0.03 / panels, bottom=0.13, top=0.86,
+                        wspace=0.3)
     show = np.linspace(0, codes.shape[0] - 1, min(n_points, codes.shape[0])).astype(int)
     colours = np.array(PALETTE)[context[show] % len(PALETTE)]
     if coder.n_states == 1:      # two symbols: the codes are numbers, drawn on a line

@@ -423,3 +423,100 @@ def test_kmeans_empty_cluster_keeps_its_centre():
     assert sorted(codebook[:, 0].tolist()) == [0.0, 5.0]
     with pytest.raises(ValueError, match="n_contexts=3 is more than the 2 distinct states"):
         fpm._kmeans_codebook(data, 3, np.random.default_rng(0), None)
+
+
+# ------------------------------------- nearest codebook vectors by history groups
+def _grouped_and_direct(full, skip, states, codebook):
+    from scipy.spatial import cKDTree
+    tree = cKDTree(codebook)
+    groups = fpm._HistoryGroups.of_sequence(full, skip, states)
+    return groups.nearest(tree), tree.query(states)[1]
+
+
+@pytest.mark.parametrize("k", [0.3, 0.5])
+@pytest.mark.parametrize("n_symbols, size", [(2, 1), (4, 2), (4, 64), (4, 700), (9, 300)])
+def test_grouped_nearest_is_the_k_d_tree_query_on_codes(k, n_symbols, size):
+    # on fractal codes, most states are assigned by groups; every assignment
+    # must be the one querying the state alone gives
+    full = random_sequence(size + n_symbols, 3000, n_symbols)
+    full[1000:1600] = np.tile(full[:6], 100)          # a periodic stretch: many equal states
+    coder = ContractiveCoder(n_symbols, k)
+    states = fpm._encoder_states(coder, full, n_symbols)[5:]
+    codebook = fpm._kmeans_codebook(states, size, np.random.default_rng(size), None)
+    got, want = _grouped_and_direct(full, 5, states, codebook)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_grouped_nearest_leaves_near_ties_to_the_tree():
+    # codebook vectors one ulp apart and states on them: a group's centre is
+    # rounded (relative to the coordinates), so these must go to per-state queries
+    rng = np.random.default_rng(0)
+    full = rng.integers(0, 4, 2000)
+    states = ContractiveCoder(4, 0.5).code(full)
+    base = states[rng.choice(states.shape[0], 40, replace=False)]
+    codebook = np.vstack([base, np.nextafter(base, 2.0), np.nextafter(base, -1.0)])
+    for scale in (1.0, 1e-7, 1e6):
+        got, want = _grouped_and_direct(full, 1, scale * states, scale * codebook)
+        np.testing.assert_array_equal(got, want)
+
+
+def test_grouped_nearest_needs_its_margin_on_the_laser():
+    # the laser's codes hold states a few ulp apart, and k-means puts codebook
+    # vectors among them: with the triangle test alone (no slack for the
+    # rounding of a group's centre) three states of this case go to the wrong
+    # vector; with it, none does
+    from scipy.spatial import cKDTree
+    from rnnbook.datasets import load_laser
+    laser = load_laser()
+    quantised = markov.quantize_differences(laser, 10, 90,
+                                            n_fit=int(round(0.7 * (laser.size - 1))))
+    train = markov.split_sequence(quantised.symbols)[0]
+    states = fpm._encoder_states(ContractiveCoder(4, 0.3), train, 4)
+    codebook = fpm._kmeans_codebook(states, 1024, np.random.default_rng(2), None)
+    tree = cKDTree(codebook)
+    want = tree.query(states)[1]
+    groups = fpm._HistoryGroups.of_sequence(train, 0, states)
+    np.testing.assert_array_equal(groups.nearest(tree), want)
+    groups.scale = -np.abs(codebook).max()           # slack = 0
+    assert (groups.nearest(tree) != want).sum() > 0
+
+
+def test_grouped_nearest_on_network_states_and_a_subset():
+    # a network's states need not cluster by suffix: still exact, through the
+    # per-state fallback; and the groups of a subset of rows (k-means' n_fit)
+    net = RNN.random(3, 5, input_scale=2.0, recurrent_scale=3.0, seed=2)
+    full = random_sequence(4, 2500, 3)
+    states = fpm._encoder_states(net, full, 3)
+    codebook = fpm._kmeans_codebook(states, 50, np.random.default_rng(0), None)
+    got, want = _grouped_and_direct(full, 0, states, codebook)
+    np.testing.assert_array_equal(got, want)
+    from scipy.spatial import cKDTree
+    rows = np.sort(np.random.default_rng(1).choice(states.shape[0], 700, replace=False))
+    groups = fpm._HistoryGroups.of_sequence(full, 0, states).subset(rows, states[rows])
+    tree = cKDTree(codebook)
+    np.testing.assert_array_equal(groups.nearest(tree), tree.query(states[rows])[1])
+
+
+def test_fpm_sweeps_is_fpm_sweep_per_seed():
+    full = random_sequence(7, 4000, 4)
+    train, valid, test = full[:2800], full[2800:3400], full[3400:]
+    coder = ContractiveCoder(4, 0.4)
+    for n_fit in (None, 500):
+        batch = fpm.fpm_sweeps(train, valid, test, coder, [2, 16, 128], seeds=[3, 4],
+                               n_fit=n_fit, skip=2)
+        for seed, got in zip([3, 4], batch):
+            want = fpm.fpm_sweep(train, valid, test, coder, [2, 16, 128], seed=seed,
+                                 n_fit=n_fit, skip=2)
+            for a, b in zip(got[2:], want[2:]):
+                np.testing.assert_array_equal(a, b)
+            for ma, mb in zip(got.models, want.models):
+                np.testing.assert_array_equal(ma.codebook, mb.codebook)
+                np.testing.assert_array_equal(ma._counts, mb._counts)
+    # and both are the per-state k-d tree: counting by brute force
+    sweep = batch[0]
+    machine = sweep.models[1]
+    states = fpm._encoder_states(coder, train, 4)[2:]
+    nearest = np.argmin(((states[:, None] - machine.codebook[None]) ** 2).sum(-1), axis=1)
+    counts = np.zeros((machine.codebook.shape[0], 4), dtype=np.int64)
+    np.add.at(counts, (nearest, train[2:]), 1)
+    np.testing.assert_array_equal(machine._counts, counts)
