@@ -623,3 +623,33 @@ def test_input_drive_of_a_batch_is_the_product_with_the_input_weights(n_inputs):
                 np.testing.assert_array_equal(drive[b, t], want)
             else:
                 np.testing.assert_allclose(drive[b, t], want, rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("runs", [None, 2])
+def test_ridge_path_on_an_ill_conditioned_problem_is_least_squares(runs):
+    # reservoir-like features, condition number about 1e9: the path's small
+    # triangular QR (LAPACK dtpqrt) gives the weights of a general QR of the
+    # whole augmented problem, and both are the least-squares solution to
+    # what the conditioning allows (an SVD-based reference)
+    rng = np.random.default_rng(11)
+    n, p = 600, 60
+    U, _ = np.linalg.qr(rng.normal(size=(n, p)))
+    V, _ = np.linalg.qr(rng.normal(size=(p, p)))
+    Z = (U * np.logspace(0, -9, p)) @ V.T + 0.3
+    D = Z[:, :3].sum(axis=1, keepdims=True) + 0.01 * rng.normal(size=(n, 1))
+    if runs:
+        Z, D = np.stack([Z, Z[::-1]]), np.stack([D, -D[::-1]])
+    ridges = [0.0, 1e-12, 1e-8, 1e-2]
+    for ridge, path in zip(ridges, fit_ridge_path(Z, D, ridges)):
+        alone = fit_ridge(Z, D, ridge, solver="qr")
+        # two QRs of a problem this badly conditioned agree to its condition
+        # number times the rounding (at ridge 0: weights near 1e6, 1e-7 apart)
+        assert (np.linalg.norm(path.W_or - alone.W_or)
+                <= 1e-6 * np.linalg.norm(alone.W_or)), ridge
+        for k in range(runs or 1):
+            z, d = (Z[k], D[k]) if runs else (Z, D)
+            zc, dc = z - z.mean(0), d - d.mean(0)
+            aug = np.vstack([zc, np.sqrt(ridge) * np.eye(p)])
+            ref = np.linalg.lstsq(aug, np.vstack([dc, np.zeros((p, 1))]), rcond=None)[0]
+            w = path.W_or[k] if runs else path.W_or
+            assert np.linalg.norm(w.T - ref) <= 1e-6 * np.linalg.norm(ref), ridge
