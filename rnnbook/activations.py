@@ -134,6 +134,24 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+def _activation_into(activation: Activation, a: np.ndarray) -> np.ndarray:
+    """``activation(a)`` written over the float64 array ``a`` (same values, same bits).
+
+    The sigmoid (:func:`_sigmoid_into`: call it under
+    ``np.errstate(over="ignore", under="ignore")``), tanh and identity work in
+    place; any other activation is computed and copied in. For loops of many
+    tiny steps, where :func:`sigmoid`'s own ``errstate`` costs more than its
+    arithmetic.
+    """
+    if activation is ACTIVATIONS["sigmoid"]:
+        return _sigmoid_into(a, a)
+    if activation is ACTIVATIONS["tanh"]:
+        return np.tanh(a, out=a)
+    if activation is not ACTIVATIONS["identity"]:
+        np.copyto(a, activation(a))
+    return a
+
+
 def _slope_into(activation: Activation, y: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``activation.derivative_from_output(y)``, written into ``out`` (same values, same bits).
 

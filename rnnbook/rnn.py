@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.activations import Activation, _slope_into, get_activation
+from rnnbook.activations import Activation, _activation_into, _slope_into, get_activation
 from rnnbook.core import StateSpaceModel, _affine_drive, _workspace
 from rnnbook.losses import (
     check_cross_entropy_targets,
@@ -382,8 +382,6 @@ def train_elman_online(model: RNN, u, targets, *, learning_rate: float, epochs: 
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate}")
     epochs = check_positive_int("epochs", epochs)
-    if u.shape[0] == 0:
-        raise ValueError("u must hold at least one step")
     start = model._check_initial_state(x0, ())
     g, g_o = model.hidden_activation, model.output_activation
     W_ri, W_rc, t_r, W_or, t_o = (model.W_ri, model.W_rc, model.t_r, model.W_or, model.t_o)
@@ -391,24 +389,27 @@ def train_elman_online(model: RNN, u, targets, *, learning_rate: float, epochs: 
     # here because this loop runs once per step and must stay cheap
     squared = loss == "squared_error"
     losses = []
-    for _ in range(epochs):
-        x, total = start.copy(), 0.0
-        for u_t, d_t in zip(u, targets):
-            context = x
-            x = g.function(W_ri @ u_t + W_rc @ context + t_r)
-            logits = W_or @ x + t_o
-            y = g_o.function(logits)
-            if squared:
-                delta_o = (y - d_t) * g_o.derivative_from_output(y)
-                total += 0.5 * float((y - d_t) @ (y - d_t))
-            else:
-                delta_o = y - d_t
-                total += loss_and_delta(loss, g_o, logits, y, d_t, np.float64(1.0))[0]
-            delta_r = (W_or.T @ delta_o) * g.derivative_from_output(x)
-            W_or -= learning_rate * np.outer(delta_o, x)
-            t_o -= learning_rate * delta_o
-            W_rc -= learning_rate * np.outer(delta_r, context)
-            W_ri -= learning_rate * np.outer(delta_r, u_t)
-            t_r -= learning_rate * delta_r
-        losses.append(total / len(u))
+    with np.errstate(over="ignore", under="ignore"):  # a sigmoid's exp, once for all steps
+        for _ in range(epochs):
+            x, total = start.copy(), 0.0
+            for u_t, d_t in zip(u, targets):
+                context = x
+                x = _activation_into(g, W_ri @ u_t + W_rc @ context + t_r)   # g(...)
+                logits = W_or @ x + t_o
+                if squared:
+                    y = _activation_into(g_o, logits)      # logits are not needed again
+                    error = y - d_t
+                    delta_o = error * g_o.derivative_from_output(y)
+                    total += 0.5 * float(error @ error)
+                else:
+                    y = g_o.function(logits)
+                    delta_o = y - d_t
+                    total += loss_and_delta(loss, g_o, logits, y, d_t, np.float64(1.0))[0]
+                delta_r = (W_or.T @ delta_o) * g.derivative_from_output(x)
+                W_or -= learning_rate * np.outer(delta_o, x)
+                t_o -= learning_rate * delta_o
+                W_rc -= learning_rate * np.outer(delta_r, context)
+                W_ri -= learning_rate * np.outer(delta_r, u_t)
+                t_r -= learning_rate * delta_r
+            losses.append(total / len(u))
     return losses

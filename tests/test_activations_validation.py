@@ -73,6 +73,20 @@ def test_sigmoid_agrees_with_expit_and_leaves_its_input_alone():
     assert type(sigmoid(np.float64(2.0))) is np.float64     # a scalar stays a scalar
 
 
+def test_activation_in_place_is_the_activation_bit_for_bit():
+    # the in-place form used by loops of tiny steps (rnn.train_elman_online)
+    from rnnbook.activations import ACTIVATIONS, RELU, _activation_into
+    a = np.concatenate([np.linspace(-800.0, 800.0, 4001), [-0.0, 0.0, 1e-300, -1e-300]])
+    for act in [ACTIVATIONS["sigmoid"], ACTIVATIONS["tanh"], ACTIVATIONS["identity"], RELU]:
+        work = a.copy()
+        with np.errstate(over="ignore", under="ignore"):
+            got = _activation_into(act, work)
+        assert got is work, act.name                        # written over its input
+        want = act(a)
+        assert np.array_equal(got, want) and np.array_equal(np.signbit(got),
+                                                            np.signbit(want)), act.name
+
+
 def test_tanh_and_identity_values():
     a = np.array([-2.0, 0.0, 0.5, 3.0])
     np.testing.assert_allclose(tanh(a), [math.tanh(v) for v in a], rtol=1e-15)
