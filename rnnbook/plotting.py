@@ -334,54 +334,6 @@ def plot_scale_dynamics(scale: float = 3.0, angle: float = 1.0, n_steps: int = 6
     return fig
 
 
-def draw_elman_network(ax=None, *, n_inputs: int = 1, n_hidden: int = 2, n_outputs: int = 1):
-    """Draw Elman's network: input U, context C, recurrent X and output Y layers.
-
-    Solid arrows are trained weights (``W_ri``: U to X, ``W_rc``: C to X,
-    ``W_or``: X to Y); the dashed arrow is the fixed copy of X into C that
-    makes the context at time ``t`` equal the state at ``t - 1``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-
-    n_inputs, n_hidden, n_outputs = (check_positive_int(name, n, maximum=99) for name, n in
-                                     [("n_inputs", n_inputs), ("n_hidden", n_hidden),
-                                      ("n_outputs", n_outputs)])
-    fig, ax = _axes(ax, (5.6, 4.2))
-    boxes = {"Y": (0.5, 0.86, f"output Y ({n_outputs})", PALETTE[2]),
-             "X": (0.5, 0.52, f"recurrent X ({n_hidden})", PALETTE[0]),
-             "U": (0.24, 0.16, f"input U ({n_inputs})", PALETTE[1]),
-             "C": (0.76, 0.16, f"context C ({n_hidden})", PALETTE[3])}
-    for x, y, label, colour in boxes.values():
-        ax.add_patch(FancyBboxPatch((x - 0.17, y - 0.06), 0.34, 0.12,
-                                    boxstyle="round,pad=0.01", fc=colour, ec="black",
-                                    alpha=0.85))
-        ax.text(x, y, label, ha="center", va="center", color="white", fontsize=10,
-                fontweight="bold")
-
-    def arrow(start, end, label, style="-|>", dashed=False, rad=0.0, where=(0, 0)):
-        (x0, y0), (x1, y1) = start, end
-        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle=style, mutation_scale=14,
-                                     lw=1.6, ls="--" if dashed else "-", color="black",
-                                     connectionstyle=f"arc3,rad={rad}"))
-        ax.text((x0 + x1) / 2 + where[0], (y0 + y1) / 2 + where[1], label, fontsize=10,
-                ha="center", va="center",
-                bbox=dict(fc="white", ec="none", alpha=0.9, pad=1))
-
-    arrow((0.28, 0.22), (0.42, 0.46), "$W^{RI}$", where=(-0.06, 0.0))
-    arrow((0.72, 0.22), (0.58, 0.46), "$W^{RC}$", where=(0.06, 0.0))
-    arrow((0.5, 0.58), (0.5, 0.80), "$W^{OR}$", where=(0.07, 0.0))
-    arrow((0.67, 0.52), (0.86, 0.22), "copy\n(delay 1)", dashed=True, rad=-0.35,
-          where=(0.12, 0.06))
-    ax.set(xlim=(0, 1.02), ylim=(0.04, 0.96))
-    ax.axis("off")
-    ax.set_title("Elman's network: C(t) = X(t-1)")
-    return fig
-
-
 def plot_next_symbol_prediction(probabilities, symbols, alphabet: Sequence[str],
                                 position: int = 0, window: int = 24):
     """What a next-symbol predictor expects, step by step, over a window of a sequence.

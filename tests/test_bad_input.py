@@ -1087,8 +1087,6 @@ entry("plotting.rotation_network", lambda: (pfn("rotation_network"),
       kinds={"scale": "pos"})
 entry("plotting.plot_scale_dynamics", lambda: (pfn("plot_scale_dynamics"), dict(n_steps=5)),
       kinds={"scale": "pos"})
-entry("plotting.draw_elman_network", lambda: (pfn("draw_elman_network"), dict()),
-      extra={"n_inputs": [("too-many", 100)], "ax": [("text", "abc")]})
 entry("plotting.plot_next_symbol_prediction",
       lambda: (pfn("plot_next_symbol_prediction"),
                dict(probabilities=np.full((10, 3), 1 / 3), symbols=syms(11), alphabet="abc",

@@ -173,22 +173,6 @@ def test_code_cloud_shows_the_unit_square_alike_on_both_axes(styled):
     assert lo < 0 and hi > 1
 
 
-def test_elman_drawing_has_three_trained_arrows_and_one_dashed_copy(styled):
-    from matplotlib.patches import FancyArrowPatch
-
-    fig = plotting.draw_elman_network(n_inputs=3, n_hidden=5, n_outputs=2)
-    ax = fig.axes[0]
-    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
-    dashed = [a for a in arrows if a.get_linestyle() != "-"]
-    assert len(arrows) == 4 and len(dashed) == 1
-    start, end = dashed[0]._posA_posB
-    assert start[0] > 0.5 and end[1] < start[1]      # from X down to the context C
-    texts = [t.get_text() for t in ax.texts]
-    for label in ("output Y (2)", "recurrent X (5)", "input U (3)", "context C (5)",
-                  "copy\n(delay 1)", "$W^{RI}$", "$W^{RC}$", "$W^{OR}$"):
-        assert label in texts
-
-
 def all_text(fig):
     return " ".join(t.get_text() for t in fig.findobj(mpl.text.Text))
 
@@ -574,21 +558,6 @@ def test_code_cloud_draws_the_square_the_grid_and_the_symbols_at_their_corners(s
     assert all(mpl.colors.same_color(t.get_color(), "black") for t in ax.texts)
 
 
-def test_elman_drawing_keeps_every_label_in_view(styled):
-    fig = plotting.draw_elman_network(n_inputs=2, n_hidden=3, n_outputs=1)
-    ax = fig.axes[0]
-    fig.canvas.draw()
-    box = ax.get_window_extent()
-    for text in ax.texts:
-        assert inside(text.get_window_extent(), box), text.get_text()
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    for patch in ax.patches:
-        if hasattr(patch, "get_width"):
-            assert x0 <= patch.get_x() and patch.get_x() + patch.get_width() <= x1
-            assert y0 <= patch.get_y() and patch.get_y() + patch.get_height() <= y1
-    assert ax.get_title() == "Elman's network: C(t) = X(t-1)"
-
-
 def nearest_rows(points, codebook):
     """Index of the nearest codebook vector of each point, by brute force."""
     return np.argmin(((points[:, None, :] - codebook[None]) ** 2).sum(axis=2), axis=1)
@@ -887,7 +856,6 @@ def small_figures():
                                                            rng.integers(0, 2, 9), "ab")
     yield "trajectory", lambda: plotting.plot_trajectory(rng.random((4, 2)), list("abcd"))
     yield "scale_dynamics", lambda: plotting.plot_scale_dynamics(n_steps=5)
-    yield "elman", lambda: plotting.draw_elman_network()
     yield "next_symbol", lambda: plotting.plot_next_symbol_prediction(
         np.full((6, 2), 0.5), rng.integers(0, 2, 7), "ab")
     yield "extraction", lambda: plotting.plot_extraction(parity, strings, 2, n_clusters=3)
