@@ -40,7 +40,8 @@ indicators of the context, as in reservoir computing
   fractal code.
 * :func:`fpm_sweep`: fit machines of several sizes, choose the smoothing on
   validation data and score them, as :func:`rnnbook.markov.ngram_sweep` does
-  for n-grams (the result is a :class:`rnnbook.markov.Sweep`).
+  for n-grams (the result is a :class:`rnnbook.markov.Sweep`);
+  :func:`fpm_sweeps` does it for several k-means seeds on one set of states.
 
 Held-out data are scored by the negative log-likelihood per symbol in log
 base ``A`` (:meth:`PredictionMachine.nll`), exactly as
