@@ -16,11 +16,14 @@ from typing import Callable
 
 import numpy as np
 
-from rnnbook.ensemble import project, stack, unstack
+from rnnbook.ensemble import _RNNMembers, project, stack, unstack
+from rnnbook.losses import check_training_data
 from rnnbook.optim import Adam, train
+from rnnbook.rnn import RNN
 from rnnbook.sequences import latching_task, parity_prefix_data
 from rnnbook.validation import (
     as_float_array,
+    as_generator,
     check_callable,
     check_float_range,
     check_nonnegative_float,
@@ -227,6 +230,13 @@ class RegressionRunResult:
     passes: np.ndarray
 
 
+def _batch_order(n_sequences: int, batch_size: int, seed: int) -> np.ndarray:
+    """The order of the sequences in one pass, as :func:`rnnbook.optim.train` draws it."""
+    if batch_size >= n_sequences:
+        return np.arange(n_sequences)
+    return as_generator(seed).permutation(n_sequences)
+
+
 def train_regression_seeds(make_network: Callable[[int], object], u, targets, mask,
                            u_test, target_test, *, n_seeds: int = 5, seed: int = 0,
                            epochs: int = 20, learning_rate: float = 0.01,
@@ -234,10 +244,12 @@ def train_regression_seeds(make_network: Callable[[int], object], u, targets, ma
     """Train networks on a last-step regression task; report every one's test error.
 
     ``n_seeds`` networks ``make_network(seed + s)`` (one output each, identity
-    or another elementwise output activation) are trained together as one
-    block-diagonal stack (:mod:`rnnbook.ensemble`) with Adam and the squared
-    error on the steps ``mask`` selects, every member on the same data and
-    minibatches, one pass at a time (shuffled with seed ``seed + pass``). After
+    or another elementwise output activation) are trained together with Adam
+    and the squared error on the steps ``mask`` selects, every member on the
+    same data and minibatches, one pass at a time (shuffled with seed
+    ``seed + pass``): plain RNNs side by side with their own weights (one
+    batched product per step, as :func:`rnnbook.ensemble.train_stack` does),
+    LSTMs as one block-diagonal stack (:mod:`rnnbook.ensemble`). After
     every ``eval_every`` passes, and after the last, each member's mean
     squared error on the last step of ``u_test`` against ``target_test`` is
     recorded. Same budget for every member: no early stopping.
@@ -251,8 +263,8 @@ def train_regression_seeds(make_network: Callable[[int], object], u, targets, ma
         trains ``n_seeds`` networks of each in the same stack: the same data
         and minibatches, each network as it would train alone, in one pass.
         This saves Python overhead for small networks; a block-diagonal
-        stack's recurrent product grows with the square of its size, so it
-        does not pay for wide ones.
+        stack's recurrent product grows with the square of its size, so for
+        LSTMs it does not pay for wide ones.
     u, targets, mask : array_like
         Training data, shapes ``(B, T, n_inputs)``, ``(B, T, 1)``, ``(B, T)``.
     u_test : array_like, shape ``(B', T', n_inputs)``
@@ -279,20 +291,41 @@ def train_regression_seeds(make_network: Callable[[int], object], u, targets, ma
     if target_test.size == 0:
         raise ValueError("target_test is empty: there is nothing to test on")
     makers = make_network if isinstance(make_network, dict) else {None: make_network}
-    network, masks = stack([make(seed + s) for make in makers.values()
-                            for s in range(n_seeds)])
-    project(network, masks)
+    models = [make(seed + s) for make in makers.values() for s in range(n_seeds)]
+    network, masks = stack(models)                  # also checks that the shapes agree
     optimizer = Adam(learning_rate)
-    tiled = np.tile(targets, (1, 1, len(makers) * n_seeds))
+    tiled = np.tile(targets, (1, 1, len(models)))
     curves, passes = [], []
-    for epoch in range(1, epochs + 1):
-        train(network, u, tiled, mask, optimizer=optimizer, epochs=1,
-              batch_size=batch_size, loss="squared_error", seed=seed + epoch,
-              after_update=lambda m: project(m, masks))
-        if epoch % eval_every == 0 or epoch == epochs:
-            final = network.run(u_test).outputs[:, -1, :]           # (B', n_seeds)
-            curves.append(np.mean((final - target_test[:, None]) ** 2, axis=0))
-            passes.append(epoch)
+    if isinstance(network, RNN):
+        # plain RNNs: one batched product per step with every member's own weights
+        # (ensemble._RNNMembers), not the dense block-diagonal product, which does
+        # len(models) times the work; the same updates, up to round-off
+        u, tiled, mask = check_training_data(network, u, tiled, mask)
+        members = _RNNMembers(models)
+        member_targets = tiled.reshape(tiled.shape[:2] + (len(models), 1)).transpose(2, 0, 1, 3)
+        n_sequences = u.shape[0]
+        for epoch in range(1, epochs + 1):
+            order = _batch_order(n_sequences, batch_size, seed + epoch)
+            for start in range(0, n_sequences, batch_size):
+                rows = order[start:start + batch_size]
+                if mask[rows].any():                    # as optim.train: skip empty batches
+                    optimizer.step(members.params, members.gradients(
+                        "squared_error", u[rows], member_targets[:, rows], mask[rows]))
+            if epoch % eval_every == 0 or epoch == epochs:
+                _, logits = members.forward(u_test)                       # (T', K, B', 1)
+                final = members.output_activation(logits[-1])[..., 0].T   # (B', K)
+                curves.append(np.mean((final - target_test[:, None]) ** 2, axis=0))
+                passes.append(epoch)
+    else:
+        project(network, masks)
+        for epoch in range(1, epochs + 1):
+            train(network, u, tiled, mask, optimizer=optimizer, epochs=1,
+                  batch_size=batch_size, loss="squared_error", seed=seed + epoch,
+                  after_update=lambda m: project(m, masks))
+            if epoch % eval_every == 0 or epoch == epochs:
+                final = network.run(u_test).outputs[:, -1, :]           # (B', n_seeds)
+                curves.append(np.mean((final - target_test[:, None]) ** 2, axis=0))
+                passes.append(epoch)
     curves = np.array(curves)
     results = {name: RegressionRunResult(curves[-1, k * n_seeds:(k + 1) * n_seeds].copy(),
                                          curves[:, k * n_seeds:(k + 1) * n_seeds].copy(),

@@ -25,6 +25,7 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 from rnnbook import RNN  # noqa: E402
 from rnnbook.activations import ACTIVATIONS, RELU, get_activation, relu  # noqa: E402
 from rnnbook.experiments import RegressionRunResult, train_regression_seeds  # noqa: E402
+from rnnbook.lstm import LSTM  # noqa: E402
 from rnnbook.optim import Adam, train  # noqa: E402
 from rnnbook.plotting import plot_noisy_cobweb  # noqa: E402
 
@@ -99,13 +100,13 @@ def _network(seed):
                       output_activation="identity")
 
 
-def _data():
+def _data(unmasked=6):
     rng = np.random.default_rng(5)
     B, T = 6, 4
     u = rng.uniform(-1, 1, (B, T, 2))
     d = rng.uniform(-1, 1, (B, T, 1))
     mask = np.zeros((B, T))
-    mask[:, -1] = 1.0
+    mask[:unmasked, -1] = 1.0          # the others carry no target at all
     u_test, target_test = rng.uniform(-1, 1, (3, T, 2)), rng.uniform(-1, 1, 3)
     return u, d, mask, u_test, target_test
 
@@ -113,10 +114,14 @@ def _data():
 SETTINGS = dict(n_seeds=3, seed=4, epochs=5, learning_rate=0.05, batch_size=4, eval_every=2)
 
 
-def _alone(seed, epochs, learning_rate, batch_size, eval_every):
+def _lstm_network(seed):
+    return LSTM.random(2, 3, 1, seed=seed, forget_bias=1.0, output_activation="identity")
+
+
+def _alone(seed, epochs, learning_rate, batch_size, eval_every, make=_network, unmasked=6):
     """Reference: network ``seed`` trained by itself, one pass at a time."""
-    u, d, mask, u_test, target_test = _data()
-    net, opt, curve = _network(seed), Adam(learning_rate), []
+    u, d, mask, u_test, target_test = _data(unmasked)
+    net, opt, curve = make(seed), Adam(learning_rate), []
     for epoch in range(1, epochs + 1):
         train(net, u, d, mask, optimizer=opt, epochs=1, batch_size=batch_size,
               loss="squared_error", seed=SETTINGS["seed"] + epoch)
@@ -126,19 +131,35 @@ def _alone(seed, epochs, learning_rate, batch_size, eval_every):
     return np.array(curve)
 
 
-def test_train_regression_seeds_equals_each_network_trained_alone():
-    result = train_regression_seeds(_network, *_data(), **SETTINGS)
+@pytest.mark.parametrize("make", [_network, _lstm_network])
+def test_train_regression_seeds_equals_each_network_trained_alone(make):
+    # plain RNNs train side by side with their own weights, LSTMs as one
+    # block-diagonal stack: either way each member as it would alone
+    result = train_regression_seeds(make, *_data(), **SETTINGS)
     assert isinstance(result, RegressionRunResult)
     kw = {k: SETTINGS[k] for k in ("epochs", "learning_rate", "batch_size", "eval_every")}
-    reference = np.stack([_alone(SETTINGS["seed"] + s, **kw)
+    reference = np.stack([_alone(SETTINGS["seed"] + s, **kw, make=make)
                           for s in range(SETTINGS["n_seeds"])], axis=1)
     np.testing.assert_allclose(result.curves, reference, rtol=1e-9, atol=0)
     np.testing.assert_array_equal(result.passes, [2, 4, 5])     # every 2nd pass and the last
     np.testing.assert_array_equal(result.test_mse, result.curves[-1])
     # and the networks did change: the errors are not those before training
-    untrained = [np.mean((_network(SETTINGS["seed"] + s).run(_data()[3]).outputs[:, -1, 0]
+    untrained = [np.mean((make(SETTINGS["seed"] + s).run(_data()[3]).outputs[:, -1, 0]
                           - _data()[4]) ** 2) for s in range(SETTINGS["n_seeds"])]
     assert not np.allclose(result.test_mse, untrained)
+
+
+@pytest.mark.parametrize("make", [_network, _lstm_network])
+def test_train_regression_seeds_skips_batches_without_targets_as_train_does(make):
+    # four of six sequences carry no target, minibatches of two: some updates
+    # have nothing to learn from and optim.train skips them (an Adam step on a
+    # zero gradient would still move the weights)
+    settings = {**SETTINGS, "batch_size": 2}
+    result = train_regression_seeds(make, *_data(unmasked=2), **settings)
+    kw = {k: settings[k] for k in ("epochs", "learning_rate", "batch_size", "eval_every")}
+    reference = np.stack([_alone(settings["seed"] + s, **kw, make=make, unmasked=2)
+                          for s in range(settings["n_seeds"])], axis=1)
+    np.testing.assert_allclose(result.curves, reference, rtol=1e-9, atol=0)
 
 
 def test_train_regression_seeds_shapes_and_reproducibility():
