@@ -291,6 +291,9 @@ def _problem(features, targets):
     where they can: a centred copy of a whole ensemble's features can take
     hundreds of MB."""
     Z = as_float_array("features", features, ndim=(2, 3))
+    if Z.shape[-1] == 0:
+        raise ValueError(f"features must hold at least one feature per sample (a "
+                         f"readout of nothing is only its bias); got shape {Z.shape}")
     D = as_float_array("targets", targets, ndim=(Z.ndim - 1, Z.ndim))
     if D.ndim == Z.ndim - 1:
         D = D[..., None]

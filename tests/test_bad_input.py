@@ -1234,11 +1234,14 @@ entry("readout.Readout.predict",
 entry("readout.fit_ridge", lambda: (fn("readout", "fit_ridge"),
                                     dict(features=arr(6, 2), targets=arr(6, 1))),
       kinds={"ridge": "nonneg"},
-      extra={"targets": [("mismatch", arr(5, 1))]})
+      extra={"targets": [("mismatch", arr(5, 1))],
+             "features": [("no-features", np.ones((6, 0))),
+                          ("no-features-runs", np.ones((2, 6, 0)))]})
 entry("readout.fit_ridge_path",
       lambda: (fn("readout", "fit_ridge_path"),
                dict(features=arr(6, 2), targets=arr(6, 1), ridges=[1e-3, 1e-1])),
       extra={"targets": [("mismatch", arr(5, 1))],
+             "features": [("no-features", np.ones((6, 0)))],
              "ridges": [("empty", []), ("negative", [-1.0]), ("nan", [NAN]), ("text", "abc")]})
 entry("readout.nrmse", lambda: (fn("readout", "nrmse"),
                                 dict(prediction=arr(5), target=arr(5, seed=1))),
