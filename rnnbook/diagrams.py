@@ -531,8 +531,13 @@ def elman_network(net, *, ax=None, max_units: int = 10):
     weights = [net.W_ri, net.W_rc] + ([net.W_or] if net.W_or is not None else [])
     largest = max(float(np.abs(w).max()) for w in weights) or 1.0
     radius = 0.22
-    width = max(6.4 * 0.62, 1.0)
-    with _Drawing(ax, (6.4, 4.4)) as ax:
+    x_min = min(xs["U"][0], xs["X"][0]) - 0.8
+    x_max = max(xs["C"][-1] + 3.1, xs["X"][-1] + 5.6)
+    top = ys["Y"] + 0.6 if sizes["Y"] else ys["X"] + 0.8
+    # the labels and the legend have a fixed size in points: a wider drawing gets
+    # a wider figure (same inches per unit as the smallest), so they keep their room
+    figure_width = max(6.4, 0.8 * (x_max - x_min))
+    with _Drawing(ax, (figure_width, 4.4)) as ax:
         for group, n in sizes.items():
             if n == 0:
                 continue
@@ -585,10 +590,7 @@ def elman_network(net, *, ax=None, max_units: int = 10):
         ax.add_line(Line2D([], [], color="0.5", lw=1.1, ls=(0, (3, 2)),
                            label="copy (weight 1, fixed)"))
         ax.legend(loc="upper right", fontsize=FONT, handlelength=1.8, borderaxespad=0.0)
-        left = min(xs["U"][0], xs["X"][0]) - 0.8
-        right = max(xs["C"][-1] + 3.1, xs["X"][-1] + 5.6)
-        top = ys["Y"] + 0.6 if sizes["Y"] else ys["X"] + 0.8
-        return _finish(ax, (left, right), (-1.05, top))
+        return _finish(ax, (x_min, x_max), (-1.05, top))
 
 
 # ------------------------------------------------- 3. unrolled in time, with BPTT

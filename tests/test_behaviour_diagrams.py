@@ -329,6 +329,7 @@ def test_automaton_title_counts_states_and_transitions_are_drawn_alike(close):
     lambda: diagrams.state_space_model(__import__("rnnbook").RNN.random(2, 3, 1, seed=0)),
     lambda: diagrams.elman_network(__import__("rnnbook").RNN.random(3, 5, 2, seed=0)),
     lambda: diagrams.elman_network(__import__("rnnbook").RNN.random(1, 2, 1, seed=0)),
+    lambda: diagrams.elman_network(__import__("rnnbook").RNN.random(10, 10, 10, seed=0)),
     lambda: diagrams.unrolled_network(__import__("rnnbook").RNN.random(2, 3, 1, seed=0), 6),
     lambda: diagrams.unrolled_network(__import__("rnnbook").RNN.random(2, 3, 1, seed=0), 2),
     lambda: diagrams.lstm_cell(__import__("rnnbook.lstm").lstm.LSTM.random(2, 3, 1, seed=0)),
@@ -339,7 +340,7 @@ def test_automaton_title_counts_states_and_transitions_are_drawn_alike(close):
     lambda: diagrams.suffix_code(ContractiveCoder(4, 0.5), [1, 2, 3], [[0], [1, 2], [3, 0]]),
     lambda: diagrams.suffix_tree(__import__("rnnbook.markov").markov.fit_vlmm(
         np.random.default_rng(2).integers(0, 3, 2000), 3, max_depth=2, threshold=2.0)),
-], ids=["book_map", "ssm", "ssm_rnn", "elman_35", "elman_12", "unrolled_6", "unrolled_2",
+], ids=["book_map", "ssm", "ssm_rnn", "elman_35", "elman_12", "elman_10s", "unrolled_6", "unrolled_2",
         "lstm", "reservoir", "maps_4", "maps_3", "suffix_code", "suffix_tree"])
 def test_drawings_keep_their_labels_in_view_and_apart(close, make):
     assert_readable(make())
