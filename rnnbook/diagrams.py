@@ -534,10 +534,19 @@ def elman_network(net, *, ax=None, max_units: int = 10):
     x_min = min(xs["U"][0], xs["X"][0]) - 0.8
     x_max = max(xs["C"][-1] + 3.1, xs["X"][-1] + 5.6)
     top = ys["Y"] + 0.6 if sizes["Y"] else ys["X"] + 0.8
-    # the labels and the legend have a fixed size in points: a wider drawing gets
-    # a wider figure (same inches per unit as the smallest), so they keep their room
-    figure_width = max(6.4, 0.8 * (x_max - x_min))
-    with _Drawing(ax, (figure_width, 4.4)) as ax:
+    # labels and legend have a fixed size in points, so a wide drawing (a small
+    # scale) needs more room for them: below for the group labels, right for
+    # the copy and recurrent labels; and its legend goes above the drawing,
+    # where it cannot cover the output row's label
+    wide = x_max - x_min > 9.0
+    if wide:
+        for _ in range(3):                          # the room depends on the scale
+            per_inch = (x_max - x_min) / (6.4 * 0.85)          # data units per inch
+            x_max = max(xs["C"][-1] + 0.75 + 1.25 * per_inch,
+                        xs["X"][-1] + 0.65 + 1.6 * per_inch)
+    per_inch = (x_max - x_min) / (6.4 * 0.85)
+    bottom = min(-1.05, ys["U"] - 0.72 - (FONT + 3) / 72 * per_inch)
+    with _Drawing(ax, (6.4, 4.4)) as ax:
         for group, n in sizes.items():
             if n == 0:
                 continue
@@ -589,8 +598,12 @@ def elman_network(net, *, ax=None, max_units: int = 10):
         ax.add_line(Line2D([], [], color=_NEGATIVE, lw=2, label="negative weight"))
         ax.add_line(Line2D([], [], color="0.5", lw=1.1, ls=(0, (3, 2)),
                            label="copy (weight 1, fixed)"))
-        ax.legend(loc="upper right", fontsize=FONT, handlelength=1.8, borderaxespad=0.0)
-        return _finish(ax, (x_min, x_max), (-1.05, top))
+        if wide:
+            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=FONT,
+                      handlelength=1.8, borderaxespad=0.2)
+        else:
+            ax.legend(loc="upper right", fontsize=FONT, handlelength=1.8, borderaxespad=0.0)
+        return _finish(ax, (x_min, x_max), (bottom, top))
 
 
 # ------------------------------------------------- 3. unrolled in time, with BPTT
