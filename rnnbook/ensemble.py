@@ -389,6 +389,18 @@ def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: 
     return unstack(stacked, n_members), history
 
 
+def _epoch_batches(mask, batch_size: int, rng: np.random.Generator):
+    """The minibatches of one pass, as :func:`rnnbook.optim.train` makes them: the
+    sequences shuffled (unless one batch holds them all), batches with no target
+    left out."""
+    n_sequences = mask.shape[0]
+    order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
+    for start in range(0, n_sequences, batch_size):
+        rows = order[start:start + batch_size]
+        if mask[rows].any():
+            yield rows
+
+
 def _run_epochs(epochs, batch_size, mask, rng, update, member_losses) -> StackHistory:
     """The minibatch loop of :func:`train_stack`, shuffled like :func:`rnnbook.optim.train`.
 
@@ -396,13 +408,9 @@ def _run_epochs(epochs, batch_size, mask, rng, update, member_losses) -> StackHi
     the members' gradient norms; ``member_losses()`` gives their losses after
     an epoch.
     """
-    n_sequences = mask.shape[0]
     losses, norms = [], []
     for _ in range(epochs):
-        order = rng.permutation(n_sequences) if batch_size < n_sequences else np.arange(n_sequences)
-        epoch_norms = [update(rows) for rows in (order[start:start + batch_size]
-                                                 for start in range(0, n_sequences, batch_size))
-                       if mask[rows].any()]
+        epoch_norms = [update(rows) for rows in _epoch_batches(mask, batch_size, rng)]
         norms.append(np.mean(epoch_norms, axis=0))
         losses.append(member_losses())
     return StackHistory(np.array(losses, dtype=float), np.array(norms))

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from rnnbook.ensemble import _RNNMembers, project, stack, unstack
+from rnnbook.ensemble import _epoch_batches, _RNNMembers, project, stack, unstack
 from rnnbook.losses import check_training_data
 from rnnbook.optim import Adam, train
 from rnnbook.rnn import RNN
@@ -230,13 +230,6 @@ class RegressionRunResult:
     passes: np.ndarray
 
 
-def _batch_order(n_sequences: int, batch_size: int, seed: int) -> np.ndarray:
-    """The order of the sequences in one pass, as :func:`rnnbook.optim.train` draws it."""
-    if batch_size >= n_sequences:
-        return np.arange(n_sequences)
-    return as_generator(seed).permutation(n_sequences)
-
-
 def train_regression_seeds(make_network: Callable[[int], object], u, targets, mask,
                            u_test, target_test, *, n_seeds: int = 5, seed: int = 0,
                            epochs: int = 20, learning_rate: float = 0.01,
@@ -303,14 +296,10 @@ def train_regression_seeds(make_network: Callable[[int], object], u, targets, ma
         u, tiled, mask = check_training_data(network, u, tiled, mask)
         members = _RNNMembers(models)
         member_targets = tiled.reshape(tiled.shape[:2] + (len(models), 1)).transpose(2, 0, 1, 3)
-        n_sequences = u.shape[0]
         for epoch in range(1, epochs + 1):
-            order = _batch_order(n_sequences, batch_size, seed + epoch)
-            for start in range(0, n_sequences, batch_size):
-                rows = order[start:start + batch_size]
-                if mask[rows].any():                    # as optim.train: skip empty batches
-                    optimizer.step(members.params, members.gradients(
-                        "squared_error", u[rows], member_targets[:, rows], mask[rows]))
+            for rows in _epoch_batches(mask, batch_size, as_generator(seed + epoch)):
+                optimizer.step(members.params, members.gradients(
+                    "squared_error", u[rows], member_targets[:, rows], mask[rows]))
             if epoch % eval_every == 0 or epoch == epochs:
                 _, logits = members.forward(u_test)                       # (T', K, B', 1)
                 final = members.output_activation(logits[-1])[..., 0].T   # (B', K)
