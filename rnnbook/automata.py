@@ -26,8 +26,8 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster.vq import kmeans2
 
+from rnnbook.clustering import kmeans
 from rnnbook.sequences import one_hot, pad_sequences
 from rnnbook.validation import (
     SeedLike,
@@ -429,8 +429,9 @@ def extract_dfa(model, strings, n_symbols: int, *, n_clusters: int, seed: SeedLi
     1. The network reads every string (one-hot inputs, all strings in one padded
        batch) from its initial state ``x(0)``; the states ``x(t)`` after every
        non-empty prefix are collected.
-    2. Those states are clustered by k-means (:func:`scipy.cluster.vq.kmeans2`
-       with k-means++ starts, seeded from ``seed``). Each cluster becomes a
+    2. Those states are clustered by k-means (:func:`rnnbook.clustering.kmeans`,
+       with exact distances, so the clusters are the same on every CPU, and
+       k-means++ starts, seeded from ``seed``). Each cluster becomes a
        state of the automaton. The initial state ``x(0)`` is kept apart as
        state 0 and never clustered: it is usually not on any attractor, and
        merging it with a cluster would blur the first transition of every
@@ -523,8 +524,7 @@ def extract_dfa(model, strings, n_symbols: int, *, n_clusters: int, seed: SeedLi
                          "the network visited")
 
     # 2. clusters; automaton state k + 1 is cluster k, state 0 is x(0)
-    centers, labels = kmeans2(states, n_clusters, minit="++", rng=rng)
-    labels = labels.astype(np.int64)
+    centers, labels = kmeans(states, n_clusters, init="++", seed=rng)
     automaton_state = np.zeros(real.shape, dtype=np.int64)
     automaton_state[real] = labels + 1
     previous = np.concatenate([np.zeros((len(strings), 1), dtype=np.int64),

@@ -20,13 +20,13 @@ indicators of the context, as in reservoir computing
 * :func:`fit_fpm`: the **fractal prediction machine** (FPM) of Tiňo and
   Dorffner (2001). The state is the contractive (fractal) code of the history
   (:class:`rnnbook.contractive.ContractiveCoder`); the contexts are found by
-  vector quantisation, ``M`` codebook vectors placed by k-means (Lloyd's
-  algorithm, as :func:`scipy.cluster.vq.kmeans2` but with exact distances
-  from a k-d tree), and a state's context is its nearest
-  codebook vector. Histories that share a long suffix have nearby codes, so
-  dense regions of the code (frequent suffixes) get many small contexts and
-  sparse regions few large ones: contexts of variable length, chosen by the
-  geometry of the code.
+  vector quantisation, ``M`` codebook vectors placed by k-means
+  (:func:`rnnbook.clustering.kmeans`: Lloyd's algorithm, as
+  :func:`scipy.cluster.vq.kmeans2` but with exact distances), and a state's
+  context is its nearest codebook vector. Histories that share a long suffix
+  have nearby codes, so dense regions of the code (frequent suffixes) get many
+  small contexts and sparse regions few large ones: contexts of variable
+  length, chosen by the geometry of the code.
 * :func:`fit_grid_fpm`: the same with a regular grid of ``2**L`` cells along
   each axis instead of k-means. With ``k = 1/2`` and symbols at the corners
   of the hypercube (the default coder) the cell of a code *is* the suffix of
@@ -58,6 +58,7 @@ from typing import Sequence
 import numpy as np
 from scipy.spatial import cKDTree
 
+from rnnbook.clustering import ITERATIONS, _lloyd, _starting_centres
 from rnnbook.contractive import ContractiveCoder
 from rnnbook.core import StateSpaceModel
 from rnnbook.markov import DEFAULT_ALPHAS, Sweep, check_scored_sequence
@@ -622,25 +623,13 @@ def fit_grid_fpm(symbols, n_symbols: int, level: int, *, coder: ContractiveCoder
     return GridMachine(coder, n_symbols, level, keys, offsets, np.vstack(tables), alpha, used)
 
 
-KMEANS_ITERATIONS = 10     # as scipy.cluster.vq.kmeans2's default
-
-
 def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generator,
                      n_fit: int | None, groups: _HistoryGroups | None = None) -> np.ndarray:
-    """Lloyd's k-means with exact distances: ``n_contexts`` centres for ``states``.
+    """``n_contexts`` centres for ``states`` by :func:`rnnbook.clustering.kmeans`
+    (``init="points"``), on ``n_fit`` states drawn first if ``n_fit`` is given.
 
-    The same algorithm as :func:`scipy.cluster.vq.kmeans2` with
-    ``minit="points"`` (initial centres drawn among the points with
-    ``rng.choice``, ten rounds of assign-to-nearest and move-to-mean, an empty
-    cluster keeping its centre), with one difference: each point goes to its
-    nearest centre by a k-d tree (:class:`scipy.spatial.cKDTree`), which sums
-    the squared coordinate differences. ``kmeans2`` computes the distances as
-    ``|x|^2 + |c|^2 - 2 x.c`` with a BLAS matrix product, whose rounding
-    depends on the CPU's BLAS kernel; near a tie that moves a point to
-    another cluster, and the clustering with it. Exact distances give the
-    same clustering on every machine (and the tree is faster for large
-    ``n_contexts``). ``groups``, the :class:`_HistoryGroups` of ``states``,
-    speeds up the assignments (the result is the same without).
+    ``groups``, the :class:`_HistoryGroups` of ``states``, speeds up the
+    assignments (the result is the same without).
     """
     data = states
     if n_fit is not None and n_fit < data.shape[0]:
@@ -648,26 +637,11 @@ def _kmeans_codebook(states: np.ndarray, n_contexts: int, rng: np.random.Generat
         data = data[rows]
         if groups is not None:
             groups = groups.subset(rows, data)
-    if n_contexts <= data.shape[0]:
-        codebook = data[rng.choice(data.shape[0], size=n_contexts, replace=False)]
-    # distinct initial centres prove that there are enough distinct states; only
-    # otherwise are all the states counted (a sort of every row). The check draws
-    # no random numbers, so drawing the centres before it changes no draw.
-    if n_contexts > data.shape[0] or np.unique(codebook, axis=0).shape[0] < n_contexts:
-        n_distinct = np.unique(data, axis=0).shape[0]
-        if n_contexts > n_distinct:
-            raise ValueError(f"n_contexts={n_contexts} is more than the {n_distinct} "
-                             "distinct states to cluster; ask for fewer contexts (or a "
-                             "larger n_fit)")
-    for _ in range(KMEANS_ITERATIONS):
-        tree = cKDTree(codebook)
-        nearest = tree.query(data)[1] if groups is None else groups.nearest(tree)
-        members = np.bincount(nearest, minlength=n_contexts)
-        sums = np.column_stack([np.bincount(nearest, weights=column, minlength=n_contexts)
-                                for column in data.T])
-        used = members > 0
-        codebook[used] = sums[used] / members[used, None]
-    return codebook
+    codebook = _starting_centres(data, n_contexts, rng, "points", name="n_contexts",
+                                 things="states",
+                                 advice="ask for fewer contexts (or a larger n_fit)")
+    return _lloyd(data, codebook, ITERATIONS,
+                  None if groups is None else groups.nearest).centres
 
 
 def _check_n_fit(n_fit):
@@ -689,10 +663,10 @@ def fit_npm(symbols, encoder: StateSpaceModel, n_contexts: int, *, alpha: float 
 
     The encoder reads the training sequence one-hot from its initial state;
     its states (from position ``skip`` on) are clustered into ``n_contexts``
-    codebook vectors by k-means (initial centres drawn among the states; the
-    algorithm of :func:`scipy.cluster.vq.kmeans2`, with exact distances from
-    a k-d tree so that the clustering is the same on every CPU), and the symbol after each state is counted in
-    the context of its nearest codebook vector. On the states of a recurrent
+    codebook vectors by k-means (:func:`rnnbook.clustering.kmeans` with
+    initial centres drawn among the states: exact distances, so the
+    clustering is the same on every CPU), and the symbol after each state is
+    counted in the context of its nearest codebook vector. On the states of a recurrent
     network this is the neural prediction machine of Tiňo, Čerňanský and
     Beňušková (2004).
 

@@ -384,6 +384,15 @@ entry("automata.extract_dfa",
                          ("float", [np.array([0.5, 1.0])])],
              "n_symbols": [("mismatch", 3)], "n_clusters": [("too-many", 10 ** 6)]})
 
+# clustering ---------------------------------------------------------------
+EXEMPT["clustering.KMeans"] = RECORD
+entry("clustering.kmeans", lambda: (fn("clustering", "kmeans"),
+                                    dict(data=arr(12, 3), n_clusters=3, seed=0)),
+      kinds={"init": "choice"},
+      extra={"data": [("1-d", arr(12)), ("no-features", np.zeros((12, 0))),
+                      ("text-rows", [["a", "b"]])],
+             "n_clusters": [("too-many", 13)]})
+
 # contractive --------------------------------------------------------------
 entry("contractive.binary_corners", lambda: (fn("contractive", "binary_corners"),
                                              dict(n_symbols=3)))

@@ -74,6 +74,7 @@ TESTS = {
               "tests/test_gru.py", "tests/test_bad_input.py"],
     "deep": ["tests/test_behaviour_deep.py", "tests/test_deep.py"],
     "automata": ["tests/test_behaviour_rnn.py", "tests/test_automata.py"],
+    "clustering": ["tests/test_clustering.py", "tests/test_fpm.py", "tests/test_bad_input.py"],
     "dynamics": ["tests/test_behaviour_rnn.py", "tests/test_lstm.py", "tests/test_training.py",
                  "tests/test_deep.py", "tests/test_gru.py"],
     "optim": ["tests/test_behaviour_rnn.py", "tests/test_training.py", "tests/test_additions.py"],
