@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnbook.activations import _slope_into
+from rnnbook.core import _workspace
 from rnnbook.gru import GRU
 from rnnbook.losses import check_loss, check_training_data, loss_and_delta
 from rnnbook.lstm import LSTM
@@ -208,13 +210,19 @@ class _RNNMembers:
                 for k in range(len(self.x0))]
 
     def forward(self, u):
-        """States ``(T + 1, K, B, H)`` (``x(0)`` first) and logits ``(T, K, B, O)``."""
+        """States ``(T + 1, K, B, H)`` (``x(0)`` first) and logits ``(T, K, B, O)``.
+
+        The states are a workspace (:func:`rnnbook.core._workspace`): valid
+        until the next call.
+        """
         p = self.params
         n_batch, n_steps, _ = u.shape
         n_members, hidden = self.x0.shape
-        drive = np.matmul(u.transpose(1, 0, 2)[:, None], p["W_ri"].transpose(0, 2, 1)[None])
+        shape = (n_steps, n_members, n_batch, hidden)
+        drive = np.matmul(u.transpose(1, 0, 2)[:, None], p["W_ri"].transpose(0, 2, 1)[None],
+                          out=_workspace("members.drive", shape))
         drive += p["t_r"][None, :, None, :]                                  # (T, K, B, H)
-        states = np.empty((n_steps + 1, n_members, n_batch, hidden))
+        states = _workspace("members.states", (n_steps + 1,) + shape[1:])
         states[0] = self.x0[:, None, :]
         W_rc_T = np.ascontiguousarray(p["W_rc"].transpose(0, 2, 1))
         g = self.hidden_activation.function
@@ -241,25 +249,34 @@ class _RNNMembers:
         _, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
                                     targets.transpose(2, 0, 1, 3), weights)
         hidden = states[1:]
-        slope = self.hidden_activation.derivative_from_output(hidden)
-        error = np.matmul(delta_o, p["W_or"][None])                         # (T, K, B, H)
-        delta_r = np.empty_like(hidden)
+        # arrays reused between calls of one shape (core._workspace): fresh
+        # ones cost more than the arithmetic
+        slope = _slope_into(self.hidden_activation, hidden,
+                            _workspace("members.slope", hidden.shape))
+        error = np.matmul(delta_o, p["W_or"][None],                        # (T, K, B, H)
+                          out=_workspace("members.error", hidden.shape))
+        delta_r = _workspace("members.delta", hidden.shape)
         carried = np.zeros_like(hidden[0])
         for t in range(hidden.shape[0] - 1, -1, -1):
             delta_r[t] = (error[t] + carried) * slope[t]
             carried = np.matmul(delta_r[t], p["W_rc"])
         n_members, hidden_size = self.x0.shape
 
-        def by_member(a):        # (T, K, B, n) -> (K, T B, n): sums over time and batch
-            return a.transpose(1, 0, 2, 3).reshape(n_members, -1, a.shape[-1])
+        def by_member(a, name):  # (T, K, B, n) -> (K, T B, n): sums over time and batch
+            block = _workspace(name, (a.shape[1], a.shape[0]) + a.shape[2:])
+            np.copyto(block, a.transpose(1, 0, 2, 3))
+            return block.reshape(n_members, -1, a.shape[-1])
 
-        flat_r, flat_o = by_member(delta_r), by_member(delta_o)
+        flat_r = by_member(delta_r, "members.flat_r")
+        flat_o = by_member(delta_o, "members.flat_o")
         u_rep = np.broadcast_to(u.transpose(1, 0, 2)[:, None], (u.shape[1], n_members)
                                 + (u.shape[0], u.shape[2]))
-        return {"W_ri": np.matmul(flat_r.transpose(0, 2, 1), by_member(u_rep)),
-                "W_rc": np.matmul(flat_r.transpose(0, 2, 1), by_member(states[:-1])),
+        return {"W_ri": np.matmul(flat_r.transpose(0, 2, 1), by_member(u_rep, "members.u")),
+                "W_rc": np.matmul(flat_r.transpose(0, 2, 1),
+                                  by_member(states[:-1], "members.previous")),
                 "t_r": flat_r.sum(axis=1),
-                "W_or": np.matmul(flat_o.transpose(0, 2, 1), by_member(hidden)),
+                "W_or": np.matmul(flat_o.transpose(0, 2, 1),
+                                  by_member(hidden, "members.current")),
                 "t_o": flat_o.sum(axis=1)}
 
 
