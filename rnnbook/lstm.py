@@ -143,8 +143,9 @@ class LSTM(GatedLayer):
         tape.h[0], tape.c[0] = x_start[:, :hidden], x_start[:, hidden:]
         # W_ri u(t) + t_r for every step in one product: the input with a
         # constant 1 appended, against [W_ri, t_r]; time-major (step, batch)
-        u_one = np.ones((n_steps, n_batch, n_inputs + 1))
+        u_one = _workspace("lstm.u_one", (n_steps, n_batch, n_inputs + 1))
         u_one[..., :n_inputs] = u.transpose(1, 0, 2)
+        u_one[..., n_inputs] = 1.0
         u_one = u_one.reshape(-1, n_inputs + 1)
         W_in = np.concatenate([self.W_ri, self.t_r[:, None]], axis=1)
         np.matmul(u_one, W_in.T.copy(), out=tape.a.reshape(-1, 4 * hidden))
@@ -158,7 +159,8 @@ class LSTM(GatedLayer):
                                         targets.transpose(1, 0, 2), mask.T / mask.sum())
 
         tape.prepare_backward()
-        error_h = delta_o @ self.W_or                      # dL/dh(t) from the readout
+        error_h = np.matmul(delta_o, self.W_or,             # dL/dh(t) from the readout
+                            out=_workspace("lstm.error_h", (n_steps, n_batch, hidden)))
         dh = np.zeros((n_batch, hidden))
         dc = np.zeros((n_batch, hidden))
         for t in range(n_steps - 1, -1, -1):
