@@ -240,8 +240,12 @@ class _RNNMembers:
                                         outputs[:, k], targets[k].transpose(1, 0, 2),
                                         weights)[0] for k in range(len(self.x0))])
 
-    def gradients(self, loss, u, targets, mask):
-        """Every member's gradient, each array with the leading member axis."""
+    def gradients(self, loss, u, targets, mask, truncate=None):
+        """Every member's gradient, each array with the leading member axis.
+
+        ``truncate`` cuts the backward paths every ``truncate`` steps, as in
+        :meth:`rnnbook.RNN.loss_and_gradients`.
+        """
         p = self.params
         states, logits = self.forward(u)
         outputs = self.output_activation(logits)
@@ -258,6 +262,8 @@ class _RNNMembers:
         delta_r = _workspace("members.delta", hidden.shape)
         carried = np.zeros_like(hidden[0])
         for t in range(hidden.shape[0] - 1, -1, -1):
+            if truncate is not None and (t + 1) % truncate == 0:
+                carried[:] = 0.0                          # a window boundary: cut
             delta_r[t] = (error[t] + carried) * slope[t]
             carried = np.matmul(delta_r[t], p["W_rc"])
         n_members, hidden_size = self.x0.shape
@@ -311,7 +317,8 @@ class StackHistory:
 
 def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: int,
                 batch_size: int | None = None, loss: str = "squared_error",
-                clip: float | None = None, seed: SeedLike = None):
+                truncate: int | None = None, clip: float | None = None,
+                seed: SeedLike = None):
     """Train ``K`` networks of one shape at once, each as if it were trained alone.
 
     The networks are trained by minibatch BPTT like :func:`rnnbook.optim.train`
@@ -322,7 +329,8 @@ def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: 
     gradients are zeroed before each update and weights after it
     (:func:`project`). With ``clip``, each member's gradient is rescaled to at
     most ``clip`` by *its own* norm. So each member ends with the weights
-    that ``train(model, u, targets, mask, optimizer=..., clip=clip, seed=seed)``
+    that ``train(model, u, targets, mask, optimizer=..., truncate=truncate,
+    clip=clip, seed=seed)``
     would give it (up to round-off: the products sum in another order), with
     an optimiser that treats every weight separately (SGD, momentum, Adam).
 
@@ -338,8 +346,9 @@ def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: 
         member ``k``.
     optimizer : Optimizer
         A fresh optimiser; it updates the members' parameters.
-    epochs, batch_size, loss, clip, seed
-        As for :func:`rnnbook.optim.train`.
+    epochs, batch_size, loss, truncate, clip, seed
+        As for :func:`rnnbook.optim.train` (``truncate``: truncated BPTT, the
+        backward paths cut every ``truncate`` steps).
 
     Returns
     -------
@@ -358,6 +367,8 @@ def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: 
     check_loss(loss, stacked.output_activation)
     if clip is not None:
         clip = check_positive_float("clip", clip)
+    if truncate is not None:
+        truncate = check_positive_int("truncate", truncate)
     n_out = stacked.n_outputs // n_members
     targets = as_float_array("targets", targets, ndim=3)
     if targets.shape[-1] == n_out and n_members > 1:
@@ -374,14 +385,15 @@ def train_stack(models, u, targets, mask=None, *, optimizer: Optimizer, epochs: 
     rng = as_generator(seed)
     if isinstance(stacked, RNN):
         return _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size,
-                                  loss, clip, rng)
+                                  loss, truncate, clip, rng)
     entries = _member_entries(stacked, n_members)
     project(stacked, masks)
     params = stacked.parameters()
     activation = stacked.output_activation
 
     def update(rows):
-        _, grads = stacked.loss_and_gradients(u[rows], targets[rows], mask[rows], loss=loss)
+        _, grads = stacked.loss_and_gradients(u[rows], targets[rows], mask[rows], loss=loss,
+                                              truncate=truncate)
         norms = np.empty(n_members)
         for name, grad in grads.items():
             grad[~masks[name]] = 0.0
@@ -433,8 +445,8 @@ def _run_epochs(epochs, batch_size, mask, rng, update, member_losses) -> StackHi
     return StackHistory(np.array(losses, dtype=float), np.array(norms))
 
 
-def _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size, loss, clip,
-                       rng):
+def _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size, loss,
+                       truncate, clip, rng):
     """:func:`train_stack` for plain RNNs, on weights with a leading member axis."""
     n_members, (n_sequences, n_steps, _) = len(models), u.shape
     members = _RNNMembers(models)
@@ -442,7 +454,7 @@ def _train_rnn_members(models, u, targets, mask, optimizer, epochs, batch_size, 
     targets = targets.reshape(n_sequences, n_steps, n_members, -1).transpose(2, 0, 1, 3)
 
     def update(rows):
-        grads = members.gradients(loss, u[rows], targets[:, rows], mask[rows])
+        grads = members.gradients(loss, u[rows], targets[:, rows], mask[rows], truncate)
         norms = _member_norms(grads, n_members)
         if clip is not None:
             scale = np.where(norms > clip, clip / norms, 1.0)

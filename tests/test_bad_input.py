@@ -539,7 +539,8 @@ entry("ensemble.train_stack",
       extra={"models": [("empty", []), ("mixed", [rnn(2, 2, 1), lstm()])],
              "targets": [("wrong-width", arr(4, 3, 3)), ("mismatch", arr(3, 3, 1))],
              "mask": [("wrong-length", np.ones((3, 3)))],
-             "optimizer": [("text", "sgd"), ("class-not-instance", fn("optim", "SGD"))]})
+             "optimizer": [("text", "sgd"), ("class-not-instance", fn("optim", "SGD"))],
+             "truncate": [("text", "x"), ("zero", 0), ("float", 1.5), ("negative", -2)]})
 entry("ensemble.unstack",
       lambda: (fn("ensemble", "unstack"),
                dict(stacked=fn("ensemble", "stack")([rnn(), rnn()])[0], n_members=2)),

@@ -120,3 +120,25 @@ def test_targets_of_another_width_are_refused(width):
     with pytest.raises(ValueError, match="targets"):
         train_stack(_members("rnn", 2), u, np.repeat(d, width, axis=-1), m,
                     optimizer=SGD(0.1), epochs=1)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_truncated_bptt_trains_each_member_as_alone(kind):
+    # truncate=2 cuts the backward paths every two steps, in every member as in
+    # train(..., truncate=2) alone; and it matters here: the result differs from
+    # full BPTT
+    u, d, m = _data()
+    models = _members(kind)
+    settings = dict(epochs=3, batch_size=8, loss="cross_entropy", seed=5)
+    members, history = train_stack(models, u, d, m, optimizer=Adam(0.05), truncate=2,
+                                   **settings)
+    full, _ = train_stack(models, u, d, m, optimizer=Adam(0.05), **settings)
+    for k, net in enumerate(models):
+        alone = copy.deepcopy(net)
+        h = train(alone, u, d, m, optimizer=Adam(0.05), truncate=2, **settings)
+        np.testing.assert_allclose(history.grad_norm[:, k], h.grad_norm, rtol=1e-9)
+        for name, value in alone.parameters().items():
+            np.testing.assert_allclose(members[k].parameters()[name], value, rtol=1e-9,
+                                       atol=1e-12)
+        assert not np.allclose(members[k].parameters()["W_rc"],
+                               full[k].parameters()["W_rc"], rtol=1e-6, atol=0)
