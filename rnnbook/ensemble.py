@@ -31,7 +31,12 @@ import numpy as np
 from rnnbook.activations import _slope_into
 from rnnbook.core import _workspace
 from rnnbook.gru import GRU
-from rnnbook.losses import check_loss, check_training_data, loss_and_delta
+from rnnbook.losses import (
+    _readout_loss_and_delta,
+    check_loss,
+    check_training_data,
+    loss_and_delta,
+)
 from rnnbook.lstm import LSTM
 from rnnbook.optim import Optimizer, global_norm
 from rnnbook.rnn import RNN
@@ -248,10 +253,9 @@ class _RNNMembers:
         """
         p = self.params
         states, logits = self.forward(u)
-        outputs = self.output_activation(logits)
         weights = (mask.T / mask.sum())[:, None, :]                          # (T, 1, B)
-        _, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
-                                    targets.transpose(2, 0, 1, 3), weights)
+        _, delta_o = _readout_loss_and_delta(loss, self.output_activation, logits,
+                                             targets.transpose(2, 0, 1, 3), weights)
         hidden = states[1:]
         # arrays reused between calls of one shape (core._workspace): fresh
         # ones cost more than the arithmetic

@@ -37,7 +37,7 @@ import numpy as np
 from rnnbook.activations import _sigmoid_into, sigmoid
 from rnnbook.core import _workspace
 from rnnbook.gated import GatedLayer
-from rnnbook.losses import check_loss, check_training_data, loss_and_delta
+from rnnbook.losses import _readout_loss_and_delta, check_loss, check_training_data
 from rnnbook.validation import (
     SeedLike,
     as_float_array,
@@ -167,9 +167,9 @@ class GRU(GatedLayer):
                 h[t + 1] *= zr[:, :hidden]
                 h[t + 1] += g
         logits = h[1:] @ self.W_or.T + self.t_o
-        outputs = self.output_activation(logits)
-        value, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
-                                        targets.transpose(1, 0, 2), mask.T / mask.sum())
+        value, delta_o = _readout_loss_and_delta(loss, self.output_activation, logits,
+                                                 targets.transpose(1, 0, 2),
+                                                 mask.T / mask.sum())
 
         error = np.matmul(delta_o, self.W_or,               # dL/dh(t) from the readout
                           out=_workspace("gru.error", (n_steps, n_batch, hidden)))

@@ -76,11 +76,16 @@ def loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
     w = weights[..., None]
     if loss == "cross_entropy":
         check_cross_entropy_targets(targets, w)
+    terms, delta = _terms_and_delta(loss, output_activation, logits, outputs, targets, w)
+    return _total(loss, terms), delta
+
+
+def _terms_and_delta(loss, output_activation, logits, outputs, targets, w):
+    """The weighted per-unit losses (summed by :func:`_total`) and ``dL/da``."""
     if loss == "squared_error":
         error = outputs - targets
-        value = 0.5 * np.sum(w * error * error)
         delta = w * error * output_activation.derivative_from_output(outputs)
-        return float(value), delta
+        return w * error * error, delta
     if output_activation.name == "sigmoid":
         # -[d log y + (1-d) log(1-y)] = d softplus(-a) + (1-d) softplus(a), and
         # softplus(+-a) = log(1 + e^-|a|) + max(+-a, 0): one exp and one log1p
@@ -91,8 +96,41 @@ def loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
                     + (1 - targets) * (shared + np.maximum(logits, 0.0)))
     else:
         per_unit = -targets * log_softmax(logits, axis=-1)
-    value = np.sum(w * per_unit)
-    return float(value), w * (outputs - targets)
+    return w * per_unit, w * (outputs - targets)
+
+
+def _total(loss: str, terms: np.ndarray) -> float:
+    return float(0.5 * np.sum(terms) if loss == "squared_error" else np.sum(terms))
+
+
+def _readout_loss_and_delta(loss: str, output_activation: Activation, logits: np.ndarray,
+                            targets: np.ndarray, weights: np.ndarray):
+    """:func:`loss_and_delta` with the outputs ``g(logits)`` computed here.
+
+    Where most steps have weight 0 (a target at the last step only, say), the
+    outputs and losses are computed at the other steps alone; the loss is
+    still summed over an array of the full shape, zeros elsewhere, so the
+    value is the one :func:`loss_and_delta` gives, and so is ``delta`` (up to
+    the sign of its zeros). ``weights`` broadcasts against ``logits[..., 0]``.
+    """
+    full = np.broadcast_to(weights, logits.shape[:-1])
+    used = full != 0
+    n_used = np.count_nonzero(used)
+    if 2 * n_used > used.size:
+        return loss_and_delta(loss, output_activation, logits, output_activation(logits),
+                              targets, weights)
+    check_loss(loss, output_activation)
+    if loss == "cross_entropy":
+        check_cross_entropy_targets(targets, full[..., None])
+    logits_used = logits[used]
+    terms_used, delta_used = _terms_and_delta(
+        loss, output_activation, logits_used, output_activation(logits_used),
+        np.broadcast_to(targets, logits.shape)[used], full[used][:, None])
+    terms = np.zeros(logits.shape)
+    terms[used] = terms_used
+    delta = np.zeros(logits.shape)
+    delta[used] = delta_used
+    return _total(loss, terms), delta
 
 
 def check_cross_entropy_targets(targets: np.ndarray, w=1.0) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from rnnbook.activations import Activation, _activation_into, _slope_into, get_activation
 from rnnbook.core import StateSpaceModel, _affine_drive, _workspace
 from rnnbook.losses import (
+    _readout_loss_and_delta,
     check_cross_entropy_targets,
     check_loss,
     check_training_data,
@@ -222,9 +223,8 @@ class RNN(StateSpaceModel):
             states[:, t + 1] = self.transition(drive[:, t], states[:, t])
         hidden = states[:, 1:]
         logits = hidden @ self.W_or.T + self.t_o
-        outputs = self.output_activation(logits)
-        value, delta_o = loss_and_delta(loss, self.output_activation, logits, outputs,
-                                        targets, mask / mask.sum())
+        value, delta_o = _readout_loss_and_delta(loss, self.output_activation, logits,
+                                                 targets, mask / mask.sum())
 
         # backward through time
         slope = _slope_into(self.hidden_activation, hidden,

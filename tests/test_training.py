@@ -1390,3 +1390,69 @@ def test_cross_entropy_targets_in_online_and_lstm_training():
     lstm = LSTM.random(2, 3, 2, output_activation="sigmoid", seed=0)
     with pytest.raises(ValueError, match="targets"):
         lstm.loss_and_gradients(u, d, loss="cross_entropy")
+
+
+# ------------------------------------------- the loss at the weighted steps only
+@pytest.mark.parametrize("loss, activation", [("squared_error", "identity"),
+                                              ("squared_error", "tanh"),
+                                              ("cross_entropy", "sigmoid"),
+                                              ("cross_entropy", "softmax")])
+@pytest.mark.parametrize("pattern", ["last", "one", "sparse", "half", "all"])
+def test_readout_loss_at_weighted_steps_equals_loss_and_delta(loss, activation, pattern):
+    # BPTT computes the outputs and losses only at the steps with a weight when
+    # those are fewer than half; the value and delta must be loss_and_delta's,
+    # to the last bit (zeros elsewhere), and the activation must see only them
+    from rnnbook.activations import Activation, get_activation
+    from rnnbook.losses import _readout_loss_and_delta, loss_and_delta
+    rng = np.random.default_rng(7)
+    shape = (6, 11, 3)                                   # (B, T, O)
+    logits = rng.normal(0.0, 3.0, shape)
+    if activation == "softmax":
+        targets = np.eye(3)[rng.integers(0, 3, shape[:2])]
+    elif loss == "cross_entropy":
+        targets = rng.uniform(0, 1, shape)
+    else:
+        targets = rng.normal(size=shape)
+    weights = np.zeros(shape[:2])
+    if pattern == "last":
+        weights[:, -1] = 1
+    elif pattern == "one":
+        weights[2, 4] = 1
+    elif pattern == "sparse":
+        weights[rng.uniform(size=shape[:2]) > 0.8] = 1
+    elif pattern == "half":
+        weights[:, ::2] = 1
+    else:
+        weights[:] = 1
+    weights /= weights.sum()
+    base = get_activation(activation)
+    seen = []
+    counting = Activation(base.name, lambda a: seen.append(a.size) or base.function(a),
+                          base.derivative_from_output, base.output_range)
+    want_value, want_delta = loss_and_delta(loss, base, logits, base(logits), targets,
+                                            weights)
+    value, delta = _readout_loss_and_delta(loss, counting, logits, targets, weights)
+    assert value == want_value
+    np.testing.assert_array_equal(delta, want_delta)
+    used = int(np.count_nonzero(weights))
+    assert seen == [used * 3 if 2 * used <= weights.size else logits.size]
+
+
+def test_readout_loss_at_weighted_steps_checks_targets_as_loss_and_delta():
+    # cross-entropy targets outside [0, 1]: ignored at steps of weight 0, refused
+    # with loss_and_delta's message (and index) at a weighted step
+    from rnnbook.activations import get_activation
+    from rnnbook.losses import _readout_loss_and_delta, loss_and_delta
+    sigmoid = get_activation("sigmoid")
+    logits = np.zeros((4, 9, 2))
+    targets = np.full((4, 9, 2), 0.5)
+    weights = np.zeros((4, 9))
+    weights[:, -1] = 0.25
+    targets[1, 3, 0] = 7.0                              # at a step of weight 0
+    _readout_loss_and_delta("cross_entropy", sigmoid, logits, targets, weights)
+    targets[2, 8, 1] = -1.0                             # at a weighted step
+    with pytest.raises(ValueError) as want:
+        loss_and_delta("cross_entropy", sigmoid, logits, sigmoid(logits), targets, weights)
+    with pytest.raises(ValueError) as got:
+        _readout_loss_and_delta("cross_entropy", sigmoid, logits, targets, weights)
+    assert str(got.value) == str(want.value) and "(2, 8, 1)" in str(got.value)
