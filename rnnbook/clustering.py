@@ -97,22 +97,20 @@ def _starting_centres(data: np.ndarray, n_clusters: int, rng: np.random.Generato
     Too few distinct points raise a ``ValueError`` naming ``name``, the points
     as ``things``, with ``advice``.
     """
-    def _too_many(n_clusters, data):
+    def refuse_if_too_few():              # counts the distinct points: a sort of every row
         n_distinct = np.unique(data, axis=0).shape[0]
-        return ValueError(f"{name}={n_clusters} is more than the {n_distinct} distinct "
-                          f"{things} to cluster; {advice}")
+        if n_clusters > n_distinct:
+            raise ValueError(f"{name}={n_clusters} is more than the {n_distinct} distinct "
+                             f"{things} to cluster; {advice}")
 
     n_points = data.shape[0]
     if init == "points":
-        if n_clusters > n_points:
-            raise _too_many(n_clusters, data)
-        centres = data[rng.choice(n_points, size=n_clusters, replace=False)]
+        if n_clusters <= n_points:
+            centres = data[rng.choice(n_points, size=n_clusters, replace=False)]
         # distinct draws prove there are enough distinct points; only otherwise
-        # are they counted (a sort of every row), which draws nothing
-        if np.unique(centres, axis=0).shape[0] < n_clusters:
-            n_distinct = np.unique(data, axis=0).shape[0]
-            if n_clusters > n_distinct:
-                raise _too_many(n_clusters, data)
+        # are they counted, which draws nothing
+        if n_clusters > n_points or np.unique(centres, axis=0).shape[0] < n_clusters:
+            refuse_if_too_few()
         return centres
     # k-means++ as kmeans2 draws it: the first centre uniformly, each next one
     # by inverting the cumulative distribution of D^2 / sum D^2 at a uniform
@@ -125,8 +123,8 @@ def _starting_centres(data: np.ndarray, n_clusters: int, rng: np.random.Generato
         d2 = cdist(centres[i - 1:i], data, metric="sqeuclidean")[0]
         nearest_d2 = d2 if nearest_d2 is None else np.minimum(nearest_d2, d2)
         total = nearest_d2.sum()
-        if total == 0:                      # every point is on a centre already
-            raise _too_many(n_clusters, data)
+        if total == 0:                      # every point is on one of i < n_clusters
+            refuse_if_too_few()             # centres: too few distinct points, raises
         cumulative = (nearest_d2 / total).cumsum()
         centres[i] = data[int(np.searchsorted(cumulative, rng.uniform()))]
     return centres
