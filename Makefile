@@ -4,11 +4,11 @@
 # The browser test needs Debian's Chromium: apt-get install chromium (see README).
 
 PYTHON ?= python3
-# One BLAS thread: the book's matrices are small, and on a 2-core machine one
-# thread executed chapters 1, 5 and 9 in 9.0, 44.6 and 32.3 s against 7.9, 49.6
-# and 44.0 s with two (so no slower overall), and the stored outputs were made
-# this way. `make execute` and the Binder kernels (`start`) use it; the nbval
-# kernels of `make test` deliberately run with other numerics (tests/conftest.py).
+# One BLAS thread: the book's matrices are small, a second thread paid off for
+# chapter 5 alone and cost time in chapter 9 (the README's "Threads" gives the
+# measured times), and the stored outputs were made this way. `make execute`
+# and the Binder kernels (`start`) use it; the nbval kernels of `make test`
+# deliberately run with other numerics (tests/conftest.py).
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 VENV   := .venv
