@@ -10,7 +10,10 @@ number is printed or glued only to the digits that such a change cannot move:
   and the appendix;
 * :func:`small` prints a quantity that is zero up to round-off (a gap, a
   difference of two equal numbers) as a bound, ``"< 1e-12"``, instead of its
-  round-off digits.
+  round-off digits;
+* :func:`paired_difference` gives the mean difference of two models' losses
+  on the same test steps with a standard error from contiguous blocks, the
+  uncertainty that goes with a claim that one model is better than another.
 
 Used in every chapter.
 """
@@ -19,12 +22,13 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
-from rnnbook.validation import check_finite_float, check_positive_int
+from rnnbook.validation import as_float_array, check_finite_float, check_positive_int
 
-__all__ = ["glue", "significant", "small"]
+__all__ = ["PairedDifference", "glue", "paired_difference", "significant", "small"]
 
 
 def _round_float(value: float, digits: int) -> float:
@@ -174,3 +178,56 @@ def small(value, floor: float = 1e-12, spec: str = ".1e") -> str:
         raise ValueError(f"spec must be a format specification for a float, such as "
                          f"'.1e'; got {spec!r}") from None
     return f"< {floor:.0e}" if abs(value) < floor else text
+
+
+class PairedDifference(NamedTuple):
+    """Result of :func:`paired_difference`: unpacks as ``mean, stderr``."""
+
+    mean: float
+    stderr: float
+
+
+def paired_difference(first, second, n_blocks: int = 10) -> PairedDifference:
+    """Mean of ``first - second`` over the same test steps, with a block standard error.
+
+    ``first`` and ``second`` are two models' losses (a squared error, a
+    negative log-likelihood) at the same steps of one test sequence. Pairing
+    them removes what the steps have in common (a hard stretch is hard for
+    both). Neighbouring steps are not independent, so the standard error is
+    not that of single steps: the differences are cut into ``n_blocks``
+    contiguous blocks, as equal as possible (``numpy.array_split``), and the
+    standard error is the standard deviation of the block means (``ddof=1``)
+    over ``sqrt(n_blocks)``. Blocks much longer than the losses' correlation
+    are nearly independent; shorter ones make the error too small.
+
+    Parameters
+    ----------
+    first, second : array_like, shape ``(T,)``
+        Finite losses, step by step.
+    n_blocks : int, default 10
+        At least 2 and at most ``T``.
+
+    Returns
+    -------
+    PairedDifference
+        ``mean`` (negative where ``first`` has the smaller loss) and ``stderr``.
+
+    Examples
+    --------
+    >>> paired_difference([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0], n_blocks=2)
+    PairedDifference(mean=1.5, stderr=1.0)
+    """
+    first = as_float_array("first", first, ndim=1)
+    if first.size == 0:
+        raise ValueError("first is empty: there are no test steps to compare")
+    second = as_float_array("second", second, shape=first.shape)
+    n_blocks = check_positive_int("n_blocks", n_blocks)
+    if n_blocks < 2:
+        raise ValueError(f"n_blocks must be at least 2 to estimate a standard error; "
+                         f"got {n_blocks}")
+    if n_blocks > first.size:
+        raise ValueError(f"n_blocks ({n_blocks}) must not exceed the number of steps "
+                         f"({first.size})")
+    diff = first - second
+    means = [block.mean() for block in np.array_split(diff, n_blocks)]
+    return PairedDifference(float(diff.mean()), float(np.std(means, ddof=1) / np.sqrt(n_blocks)))

@@ -1263,6 +1263,10 @@ entry("readout.nrmse", lambda: (fn("readout", "nrmse"),
 entry("report.glue", lambda: (fn("report", "glue"), dict(name="h4_probe", value=1.5)),
       kinds={"display": "bool", "floor": "pos", "name": "none", "value": "none"},
       extra={"name": [("number", 3), ("empty", "")], "value": [("text", "abc")]})
+entry("report.paired_difference",
+      lambda: (fn("report", "paired_difference"), dict(first=arr(12), second=arr(12, seed=1))),
+      kinds={"n_blocks": "size"},
+      extra={"second": [("mismatch", arr(11))], "n_blocks": [("one", 1), ("too-many", 13)]})
 entry("report.significant", lambda: (fn("report", "significant"), dict(value=1.2345)),
       kinds={"value": "none"}, extra={"value": [("text", "abc"), ("object", object())]})
 entry("report.small", lambda: (fn("report", "small"), dict(value=1e-14)),

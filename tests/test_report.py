@@ -141,3 +141,56 @@ def test_glue_writes_the_output_myst_nb_glue_writes(value, display):
 def test_glue_refuses_bad_input(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         report.glue(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- paired_difference
+
+def test_paired_difference_by_hand():
+    # differences 0, 1, 2, 3, 4, 5 in 3 blocks: block means 0.5, 2.5, 4.5
+    first = np.arange(6.0) + 10.0
+    second = np.full(6, 10.0)
+    mean, stderr = report.paired_difference(first, second, n_blocks=3)
+    assert mean == pytest.approx(2.5)
+    assert stderr == pytest.approx(2.0 / math.sqrt(3))   # std(ddof=1) of the means is 2
+
+
+def test_paired_difference_uneven_blocks_follow_array_split():
+    diff = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0])   # blocks 3, 2, 2 long
+    means = [7 / 3, 12.0, 48.0]
+    result = report.paired_difference(diff, np.zeros(7), n_blocks=3)
+    assert result.mean == pytest.approx(diff.mean())
+    assert result.stderr == pytest.approx(np.std(means, ddof=1) / math.sqrt(3))
+
+
+def test_paired_difference_pairs_the_steps():
+    # a shared hard stretch cancels: the difference is a constant, its error 0
+    rng = np.random.default_rng(3)
+    shared = rng.exponential(size=500) * 100
+    mean, stderr = report.paired_difference(shared + 0.25, shared)
+    assert mean == pytest.approx(0.25)
+    assert stderr < 1e-12
+    assert report.paired_difference(shared, shared + 0.25).mean == pytest.approx(-0.25)
+
+
+def test_paired_difference_blocks_see_correlated_steps():
+    # a slowly varying difference: blocks of neighbours carry its spread, so
+    # the block error is far larger than the naive one of independent steps
+    t = np.arange(1000)
+    diff = np.sin(2 * np.pi * t / 400)
+    _, stderr = report.paired_difference(diff, np.zeros(1000), n_blocks=10)
+    naive = diff.std(ddof=1) / math.sqrt(diff.size)
+    assert stderr > 5 * naive
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(first=[1.0, 2.0], second=[1.0]), ValueError, "second"),
+    (dict(first=[[1.0, 2.0]], second=[[1.0, 2.0]]), ValueError, "first"),
+    (dict(first=[], second=[]), ValueError, "first is empty"),
+    (dict(first=[1.0, np.nan], second=[1.0, 2.0]), ValueError, "first"),
+    (dict(first=[1.0, 2.0], second=[1.0, 2.0], n_blocks=1), ValueError, "n_blocks"),
+    (dict(first=[1.0, 2.0], second=[1.0, 2.0], n_blocks=3), ValueError, "n_blocks"),
+    (dict(first=[1.0, 2.0], second=[1.0, 2.0], n_blocks=2.5), TypeError, "n_blocks"),
+])
+def test_paired_difference_refuses_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        report.paired_difference(**kwargs)
