@@ -1260,6 +1260,7 @@ entry("readout.nrmse", lambda: (fn("readout", "nrmse"),
              "axis": [("out-of-range", 3), ("text", "x")]})
 
 # report -------------------------------------------------------------------
+EXEMPT["report.PairedDifference"] = RECORD
 entry("report.glue", lambda: (fn("report", "glue"), dict(name="h4_probe", value=1.5)),
       kinds={"display": "bool", "floor": "pos", "name": "none", "value": "none"},
       extra={"name": [("number", 3), ("empty", "")], "value": [("text", "abc")]})
