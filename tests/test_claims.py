@@ -269,6 +269,11 @@ def test_chapter11_fpm_against_an_ngram_of_its_size():
     d = glued("11_fractal_prediction_machines")["fpm_minus_same_size_ngram"]
     assert d["text"]["mean"] + 2 * d["text"]["stderr"] < 0           # better
     assert d["laser"]["mean"] > 1.5 * d["laser"]["stderr"]            # behind, ~2 se
+    # "... for one k-means seed, while the seeds spread almost as much"
+    g = glued("11_fractal_prediction_machines")
+    assert 0.5 * d["laser"]["mean"] < g["fpm_nll_seed_range_laser"] < d["laser"]["mean"]
+    # "the VLMM stays ahead of the best seed too"
+    assert g["fpm_nll_laser"] - g["fpm_nll_seed_range_laser"] > g["vlmm_nll_laser"]
     assert abs(d["DNA"]["mean"]) < 2 * d["DNA"]["stderr"]             # level
 
 
@@ -480,3 +485,10 @@ def test_chapter11_fpm_against_ngrams_size_for_size():
     assert any(half[m] < 0 for m in (2, 8))
     # contexts whose histories share 30 symbols or more (the cap of the measurement)
     assert 0 < g["fpm_contexts_suffix30_laser"]
+
+
+def test_chapter8_wider_quantisation_solution():
+    """Solution 4: the VLMM beats the chosen n-gram 'by about two standard errors'."""
+    g = glued("08_vlmm")
+    z = g["vlmm_diff_chosen_laser_wide"] / g["vlmm_diff_chosen_laser_wide_se"]
+    assert -3 < z < -1.5
