@@ -496,3 +496,13 @@ def test_chapter8_wider_quantisation_solution():
     g = glued("08_vlmm")
     z = g["vlmm_diff_chosen_laser_wide"] / g["vlmm_diff_chosen_laser_wide_se"]
     assert -3 < z < -1.5
+
+
+def test_chapter8_small_differences_with_their_standard_errors():
+    g = glued("08_vlmm")
+    # the toy source: "the order-3 model ... already does slightly worse"
+    z = g["toy_order3_minus_order2"] / g["toy_order3_minus_order2_se"]
+    assert z > 3 and g["toy_order3_minus_order2"] < 0.01
+    # DNA: order 0 "worse than chance ... about two standard errors"
+    z = g["dna_order0_minus_chance"] / g["dna_order0_minus_chance_se"]
+    assert 1.5 < z < 3
