@@ -506,3 +506,19 @@ def test_chapter8_small_differences_with_their_standard_errors():
     # DNA: order 0 "worse than chance ... about two standard errors"
     z = g["dna_order0_minus_chance"] / g["dna_order0_minus_chance_se"]
     assert 1.5 < z < 3
+
+
+def test_chapter10_solutions_with_their_uncertainty():
+    g = glued("10_liquid_state_machines")
+    m, se = g["lsm_static_separation"], g["lsm_static_separation_se"]
+    assert g["lsm_static_separation_se_max"] == pytest.approx(max(se.values()), abs=0.01)
+    assert m[0.4] - m[0.0] > 3 * math.hypot(se[0.4], se[0.0])  # "several" above
+    assert m[0.0] < m[0.1] < m[0.4] and m[0.0] < m[0.2] < m[0.4]  # "in between"
+    assert m[0.2] - m[0.1] < math.hypot(se[0.2], se[0.1])       # step < uncertainty
+    # Solution 3: the 100 ms filter against the 30 ms one (accuracy standard
+    # error about 0.05 each, 100 test trials)
+    acc = g["lsm_filter_accuracy"]
+    gain = [a - b for a, b in zip(acc[100.0], acc[30.0])]
+    assert gain[1] > 0.2 and gain[2] > 0.2                      # "gain clearly"
+    assert abs(gain[0]) < 0.1                                    # "gains little"
+    assert all(a >= b for a, b in zip(acc[10.0][:3], acc[30.0][:3]))  # "no worse"
