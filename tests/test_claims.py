@@ -174,6 +174,17 @@ def test_chapter7_contraction_gives_a_markovian_code():
     assert g["rnn_suffix_decay"] < g["rnn_contraction_bound"] < 1
 
 
+def test_chapter7_clusters_of_the_code_as_prediction_contexts():
+    g = glued("07_markovian_coding")
+    # k = 0.3: "as well as the source itself", "far better than the order-1
+    # model"; "the order-2 model gets there"
+    assert abs(g["ch7_best_nll_k03"] - g["ch7_source_nll"]) < 0.001
+    assert g["ch7_order1_nll"] - g["ch7_best_nll_k03"] > 0.05
+    assert abs(g["ch7_order2_nll"] - g["ch7_source_nll"]) < 0.001
+    # k = 1/2 "behind the source even at their best", by many standard errors
+    assert g["ch7_half_gap"] > 5 * g["ch7_half_gap_se"]
+
+
 def test_chapter8_vlmm_against_ngrams():
     g = glued("08_vlmm")
     for data in ("laser", "dna", "text"):
