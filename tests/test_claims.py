@@ -406,6 +406,8 @@ def test_chapter4_latching_rates_and_clipping_with_their_uncertainty():
     assert clip["median_final_loss"] <= 0.1
     # "one to three orders of magnitude larger than later ones"
     assert 1 <= none["first_over_late_grad_norm_log10"] <= 3
+    # Solution 3: "a limit of 10 ... is enough here ... as with a limit of 1"
+    assert g["clipping_median_clip10"] <= 0.1
 
 
 def test_chapter8_vlmm_beats_same_size_ngrams_only_when_small():
