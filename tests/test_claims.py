@@ -211,6 +211,13 @@ def test_chapter9_echo_state_networks():
     assert g["mg_nrmse84_worst"] > 2 * g["mg_nrmse84_median"]
     assert g["mg_big_nrmse84"] < g["mg_nrmse84"]  # the larger network does better
     assert abs(g["mc_linear_scr"] - g["mc_linear_scr_theory"]) <= 0.5
+    # "... below the closed form: close"
+    assert 0 < g["mc_linear_scr_gap"] < 0.1
+    assert g["mc_linear_scr_gap"] == pytest.approx(
+        g["mc_linear_scr_theory"] - g["mc_linear_scr"], abs=0.002)
+    # plain least squares: "above his in the mean ...; the median network is
+    # close to his"
+    assert abs(g["mg_nrmse84_lstsq_median"] / jaeger - 1) < 0.15
     assert g["mc_tanh"] < g["mc_linear_scr"]
     # sunspots: the printed means in this order (ESN between the two) ...
     assert g["sunspots_nrmse_ar"] < g["sunspots_nrmse_esn"] < g["sunspots_nrmse_persistence"]
