@@ -268,6 +268,12 @@ def test_chapter11_prediction_machines():
     # the text gives, and "far better" with four contexts
     assert g["npm_trained_ahead_up_to"] >= 4
     assert four["trained"] < 0.75 * min(four["FPM"], four["untrained"])
+    # DNA, k = 1/2: "at every size, every k-means seed is worse than the best
+    # of both"; text, k = 0.3: "every seed below the best n-gram of its size at
+    # all but one size"
+    dna, text = g["fpm_dna_half_vs_markov"], g["fpm_text_03_vs_markov"]
+    assert dna["worse_than_both"] == dna["sizes"]
+    assert text["below_ngram"] == text["sizes"] - 1
     # the numbers quoted from chapter 8 are chapter 8's
     ch8 = glued("08_vlmm")
     for name in ("vlmm_nll_laser", "ngram_best_nll_laser", "vlmm_nll_text"):
