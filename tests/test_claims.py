@@ -274,6 +274,12 @@ def test_chapter11_prediction_machines():
     dna, text = g["fpm_dna_half_vs_markov"], g["fpm_text_03_vs_markov"]
     assert dna["worse_than_both"] == dna["sizes"]
     assert text["below_ngram"] == text["sizes"] - 1
+    # Solution 3: scales 0.5 and 2 "about as good as the FPM of the same
+    # size", scale 8 "far worse"
+    scale, fpm_256 = g["npm_nll_by_recurrent_scale"], g["fpm_nll_256_laser"]
+    for s in (0.5, 2.0):
+        assert fpm_256[0] - 0.02 <= scale[s] <= fpm_256[1] + 0.02
+    assert scale[8.0] > 1.5 * fpm_256[1]
     # the numbers quoted from chapter 8 are chapter 8's
     ch8 = glued("08_vlmm")
     for name in ("vlmm_nll_laser", "ngram_best_nll_laser", "vlmm_nll_text"):
