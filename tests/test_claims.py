@@ -554,3 +554,17 @@ def test_chapter10_solutions_with_their_uncertainty():
     assert gain[1] > 0.2 and gain[2] > 0.2                      # "gain clearly"
     assert abs(gain[0]) < 0.1                                    # "gains little"
     assert all(a >= b for a, b in zip(acc[10.0][:3], acc[30.0][:3]))  # "no worse"
+
+
+def test_chapter8_dna_size_for_size():
+    """'up to order 4 below a thousandth, both ways, within one standard error;
+    from order 5 on the VLMM is ahead by several thousandths, many standard errors'."""
+    d = glued("08_vlmm")["vlmm_size_diff_dna"]
+    signs = set()
+    for order in (3, 4):
+        mean, se = d[order]
+        assert abs(mean) < 0.001 and abs(mean) < se
+        signs.add(mean > 0)
+    assert signs == {True, False}
+    mean, se = d[5]
+    assert mean < -0.002 and mean < -3 * se
