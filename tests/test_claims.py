@@ -568,3 +568,11 @@ def test_chapter8_dna_size_for_size():
     assert signs == {True, False}
     mean, se = d[5]
     assert mean < -0.002 and mean < -3 * se
+
+
+def test_chapter6_rare_words_of_phage_lambda():
+    """'TA is the rarest pair relative to its bases' frequencies, and CTAG occurs
+    n times where independent bases would give m' (n far below m)."""
+    g = glued("06_contractive_dynamics")
+    assert g["ta_ratio"] < 1
+    assert g["ctag_observed"] < 0.2 * g["ctag_expected"]
