@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import time
 from pathlib import Path
@@ -23,6 +24,13 @@ def load_tool():
 
 
 tool = load_tool()
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: in a full pytest session another
+    test may leave an event loop running in this thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class LostWakeUp:
@@ -46,14 +54,14 @@ def test_a_lost_wake_up_costs_one_slice_not_the_whole_timeout():
     channel = LostWakeUp(ready_after=0.05)
     get_msg = tool._in_slices(channel.get_msg, slice_seconds=0.02)
     start = time.monotonic()
-    assert asyncio.run(get_msg(timeout=30.0)) == {"msg": "reply"}
+    assert run(get_msg(timeout=30.0)) == {"msg": "reply"}
     assert time.monotonic() - start < 1.0
     assert len(channel.timeouts) >= 2
     assert max(channel.timeouts) <= 0.02
     # unsliced, the same channel sleeps out the caller's whole timeout
     channel = LostWakeUp(ready_after=0.05)
     start = time.monotonic()
-    assert asyncio.run(channel.get_msg(timeout=0.3)) == {"msg": "reply"}
+    assert run(channel.get_msg(timeout=0.3)) == {"msg": "reply"}
     assert time.monotonic() - start >= 0.3
 
 
@@ -62,7 +70,7 @@ def test_empty_is_raised_once_the_whole_timeout_has_passed():
     get_msg = tool._in_slices(channel.get_msg, slice_seconds=0.02)
     start = time.monotonic()
     with pytest.raises(Empty):
-        asyncio.run(get_msg(timeout=0.1))
+        run(get_msg(timeout=0.1))
     elapsed = time.monotonic() - start
     assert 0.1 <= elapsed < 1.0
     assert len(channel.timeouts) >= 4
@@ -72,7 +80,7 @@ def test_empty_is_raised_once_the_whole_timeout_has_passed():
 def test_no_timeout_keeps_waiting_in_slices():
     channel = LostWakeUp(ready_after=0.1)
     get_msg = tool._in_slices(channel.get_msg, slice_seconds=0.03)
-    assert asyncio.run(get_msg(timeout=None)) == {"msg": "reply"}
+    assert run(get_msg(timeout=None)) == {"msg": "reply"}
     assert len(channel.timeouts) >= 3
     assert set(channel.timeouts) == {0.03}
 
