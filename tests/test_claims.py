@@ -448,6 +448,8 @@ def test_chapter8_vlmm_beats_same_size_ngrams_only_when_small():
     assert 1.2 < -g["vlmm_diff_chosen_laser"] / g["vlmm_diff_chosen_laser_se"] < 2
     assert 1.5 < -g["vlmm_diff_chosen_text"] / g["vlmm_diff_chosen_text_se"] < 2.5
     assert abs(g["vlmm_diff_chosen_dna"]) < 0.001      # "less than a thousandth"
+    # "... about two standard errors" (DNA, chosen VLMM against chosen n-gram)
+    assert 1.5 < -g["vlmm_diff_chosen_dna"] / g["vlmm_diff_chosen_dna_se"] < 2.5
     # text: far ahead of the same-size (order-2) n-gram; all beat order 0
     assert g["vlmm_diff_same_size_text"] < -5 * g["vlmm_diff_same_size_text_se"]
     for data in ("laser", "dna", "text"):
