@@ -280,6 +280,25 @@ def test_chapter11_prediction_machines():
     for s in (0.5, 2.0):
         assert fpm_256[0] - 0.02 <= scale[s] <= fpm_256[1] + 0.02
     assert scale[8.0] > 1.5 * fpm_256[1]
+    # "from N codebook vectors on, every seed of both is worse than the best
+    # VLMM with no more contexts" (N a size of the sweep, above the smallest)
+    assert g["fpm_worse_than_vlmm_from_laser"] in (4, 8, 16, 32, 64, 128, 256)
+    # chosen models: "VLMM better by ..., more than three standard errors; the
+    # chosen n-gram better too, under two"; DNA "within ... and two standard
+    # errors"
+    assert g["fpm_minus_vlmm_laser"] > 3 * g["fpm_minus_vlmm_laser_se"]
+    assert 0 < g["fpm_minus_ngram_laser"] < 2 * g["fpm_minus_ngram_laser_se"]
+    for mean, se in g["fpm_minus_chosen"]["DNA"].values():
+        assert abs(mean) <= g["fpm_dna_largest_difference"] + 5e-5
+        assert abs(mean) < 2 * se
+    # the trained network's own output: "as good as the FPM plateau, not
+    # better"; the whole book: "a fixed map with a good readout does as well
+    # as the network we trained on it (its own output and its NPM)"
+    assert abs(g["rnn_own_nll_laser"] - g["fpm_nll_laser"]) <= 0.01
+    assert g["npm_nll_laser"] <= min(g["rnn_own_nll_laser"],
+                                     g["npm_trained_nll_laser"]) + 0.01
+    # "strikingly alike ... medians"
+    assert abs(g["fpm_context_median_laser"] - g["vlmm_context_median_laser"]) <= 3
     # the numbers quoted from chapter 8 are chapter 8's
     ch8 = glued("08_vlmm")
     for name in ("vlmm_nll_laser", "ngram_best_nll_laser", "vlmm_nll_text"):
