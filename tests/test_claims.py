@@ -442,7 +442,7 @@ def test_chapter4_latching_rates_and_clipping_with_their_uncertainty():
     # "the typical clipped run has learned the task" (a median below 0.1)
     assert none["median_final_loss"] >= 0.5
     assert clip["median_final_loss"] <= 0.1
-    # "one to three orders of magnitude larger than later ones"
+    # "more than ten times larger than later ones (the median over the runs)"
     assert 1 <= none["first_over_late_grad_norm_log10"] <= 3
     # Solution 3: "a limit of 10 ... is enough here ... as with a limit of 1"
     assert g["clipping_median_clip10"] <= 0.1
