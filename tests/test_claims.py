@@ -181,6 +181,11 @@ def test_chapter7_clusters_of_the_code_as_prediction_contexts():
     assert abs(g["ch7_best_nll_k03"] - g["ch7_source_nll"]) < 0.001
     assert g["ch7_order1_nll"] - g["ch7_best_nll_k03"] > 0.05
     assert abs(g["ch7_order2_nll"] - g["ch7_source_nll"]) < 0.001
+    # the untrained RNN's clusters "reach the source's NLL with enough clusters",
+    # and its state map "contracts more strongly than the code's"
+    assert abs(g["ch7_npm_best_nll"] - g["ch7_source_nll"]) < 0.001
+    assert g["rnn_suffix_decay"] < g["fractal_suffix_decay"]
+    assert 0 < g["ch7_cluster_worst_tv"] < 0.05
     # k = 1/2 "behind the source even at their best", by many standard errors
     assert g["ch7_half_gap"] > 5 * g["ch7_half_gap_se"]
 
