@@ -63,6 +63,8 @@ def test_chapter2_only_the_xor_bit_is_predictable():
     for bit in ("xor_error_a", "xor_error_b"):
         assert g[bit] == pytest.approx(0.25, abs=0.02)  # chance for a coin flip
     assert g["xor_error_xor"] < 0.01
+    # letters: "within ... of that predictor's" error after every letter
+    assert g["letters_largest_gap"] < 0.02
 
 
 def test_chapter3_parity_generalises_and_its_automaton_is_minimal():
