@@ -149,6 +149,12 @@ def test_chapter5_latching_and_forget_bias():
     assert all(g[f"latch_success_lstm_{T}"] == 1.0 for T in (5, 10, 20, 50))
     # "up to T = 20 both succeed every time; from T = 50 on the RNN fails in
     # some runs, and the LSTM in none"
+    # at initialisation: the RNN's sensitivity "shrunk by many orders of
+    # magnitude" at lag 100, the LSTM's "of order one" (three draws each)
+    norms = g["init_norm_lag100"]
+    assert len(norms["LSTM"]) == len(norms["tanh RNN"]) == 3
+    assert max(norms["tanh RNN"]) < 1e-3
+    assert all(0.1 <= n <= 10 for n in norms["LSTM"])
     rnn = g["latch_success_rnn_ch5"]
     assert all(rnn[T] == 1.0 for T in (5, 10, 20))
     assert all(rnn[T] < 1.0 for T in (50, 100))
