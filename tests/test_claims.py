@@ -609,4 +609,5 @@ def test_chapter6_rare_words_of_phage_lambda():
     n times where independent bases would give m' (n far below m)."""
     g = glued("06_contractive_dynamics")
     assert g["ta_ratio"] < 1
+    assert g["ta_boxes_fewest"] == 4     # "each ... is the sparsest of its four boxes"
     assert g["ctag_observed"] < 0.2 * g["ctag_expected"]
