@@ -191,6 +191,8 @@ def test_chapter7_clusters_of_the_code_as_prediction_contexts():
     assert abs(g["ch7_order2_nll"] - g["ch7_source_nll"]) < 0.001
     # the untrained RNN's clusters "reach the source's NLL with enough clusters",
     # and its state map "contracts more strongly than the code's"
+    # (the NPM's value is glued to three digits: the network's states differ
+    # between CPUs in their last bits)
     assert abs(g["ch7_npm_best_nll"] - g["ch7_source_nll"]) < 0.001
     assert g["rnn_suffix_decay"] < g["fractal_suffix_decay"]
     assert 0 < g["ch7_cluster_worst_tv"] < 0.05
