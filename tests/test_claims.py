@@ -482,6 +482,16 @@ def test_chapter8_vlmm_beats_same_size_ngrams_only_when_small():
     assert 1.2 < -g["vlmm_diff_chosen_laser"] / g["vlmm_diff_chosen_laser_se"] < 2
     assert 1.5 < -g["vlmm_diff_chosen_text"] / g["vlmm_diff_chosen_text_se"] < 2.5
     assert abs(g["vlmm_diff_chosen_dna"]) < 0.001      # "less than a thousandth"
+    # the glued ratios the text quotes are those of the glued differences
+    for data in ("laser", "text"):
+        assert g[f"vlmm_z_chosen_{data}"] == pytest.approx(
+            -g[f"vlmm_diff_chosen_{data}"] / g[f"vlmm_diff_chosen_{data}_se"], rel=0.1)
+    # size for size up to order 6: "by ... to ... per symbol, 3 to 6 standard
+    # errors"; the text's order 3 n-gram "only about two standard errors behind"
+    assert 0.02 <= g["vlmm_size_gain_min_laser"] < g["vlmm_size_gain_max_laser"] < 0.1
+    assert 2.5 < g["vlmm_size_z_min_laser"] < g["vlmm_size_z_max_laser"] < 7
+    assert 1.5 < g["vlmm_z_order3_text"] < 2.5
+    assert g["text_order2_context_share"] < 0.3 < g["text_order3_context_excess"] < 0.6
     # "... about two standard errors" (DNA, chosen VLMM against chosen n-gram)
     assert 1.5 < -g["vlmm_diff_chosen_dna"] / g["vlmm_diff_chosen_dna_se"] < 2.5
     # text: far ahead of the same-size (order-2) n-gram; all beat order 0
