@@ -491,6 +491,11 @@ def test_chapter8_vlmm_beats_same_size_ngrams_only_when_small():
     assert 0.02 <= g["vlmm_size_gain_min_laser"] < g["vlmm_size_gain_max_laser"] < 0.1
     assert 2.5 < g["vlmm_size_z_min_laser"] < g["vlmm_size_z_max_laser"] < 7
     assert 1.5 < g["vlmm_z_order3_text"] < 2.5
+    # text, orders 2 and 3: "by under a hundredth per character, about two to
+    # four standard errors"
+    for order in (2, 3):
+        mean, se = g["vlmm_size_diff_text"][order]
+        assert -0.01 < mean < 0 and 1.5 < -mean / se < 4.5
     assert g["text_order2_context_share"] < 0.3 < g["text_order3_context_excess"] < 0.6
     # "... about two standard errors" (DNA, chosen VLMM against chosen n-gram)
     assert 1.5 < -g["vlmm_diff_chosen_dna"] / g["vlmm_diff_chosen_dna_se"] < 2.5
